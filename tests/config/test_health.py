@@ -1,0 +1,49 @@
+import os
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_ok_when_database_and_broker_are_up(client):
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_broker_when_it_is_down(client, monkeypatch):
+    # Port 1 on loopback: nothing listens there.
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json()["broker"] == "down"
+    assert resp.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_database_when_it_is_down(client, monkeypatch):
+    from config import health
+
+    def broken_cursor():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(health.connection, "cursor", broken_cursor)
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json()["database"] == "down"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"), reason="only meaningful when DATABASE_URL is set"
+)
+@pytest.mark.django_db
+def test_suite_runs_on_the_configured_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="only meaningful when REDIS_URL is set")
+def test_celery_uses_the_configured_redis():
+    assert celery_app.conf.broker_url.startswith("redis://")
