@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, NotificationViewSet, TokenView
@@ -14,4 +14,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     *router.urls,
+    path("", include("hazards.api_urls")),
+    path("", include("inspections.api_urls")),
 ]
