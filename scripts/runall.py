@@ -46,9 +46,11 @@ def main() -> int:
         if stopping:
             return
         stopping = True
+        # SIGTERM to each main process only: gunicorn and the Celery worker then shut
+        # down warmly and stop their own children.
         for proc in procs.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
