@@ -48,5 +48,13 @@ format: setup
 seed: migrate
 	$(PY) manage.py seed_demo
 
+## make backup / make restore FILE=…: PostgreSQL (custom-format pg_dump) + evidence files
+backup:
+	@bash scripts/backup.sh
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ledger-<stamp>.dump"; exit 1; }
+	@bash scripts/restore.sh "$(FILE)"
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

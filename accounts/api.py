@@ -31,7 +31,8 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        # axes marks the lockout on the Django request, which its middleware then reads.
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
