@@ -251,13 +251,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Email -------------------------------------------------------------------------------
-EMAIL_BACKEND = _env("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = _env("EMAIL_HOST", env.str, "localhost")
-EMAIL_PORT = _env("EMAIL_PORT", env.int, 25)
-EMAIL_HOST_USER = _env("EMAIL_HOST_USER", env.str, "")
-EMAIL_HOST_PASSWORD = _env("EMAIL_HOST_PASSWORD", env.str, "")
-EMAIL_USE_TLS = _strict_bool("EMAIL_USE_TLS", False)
-EMAIL_FILE_PATH = _env("EMAIL_FILE_PATH", env.str, str(VAR_DIR / "mail"))
+# EMAIL_* environment variables build Django 6.1's MAILERS (the EMAIL_* settings are
+# deprecated there). Console backend by default: mail shows in the worker's log.
+EMAIL_BACKEND_PATH = _env("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend")
+_mail_options: dict = {}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": _env("EMAIL_HOST", env.str, "localhost"),
+        "port": _env("EMAIL_PORT", env.int, 25),
+        "username": _env("EMAIL_HOST_USER", env.str, ""),
+        "password": _env("EMAIL_HOST_PASSWORD", env.str, ""),
+        "use_tls": _strict_bool("EMAIL_USE_TLS", False),
+        "timeout": 10,
+    }
+elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    _mail_options = {"file_path": _env("EMAIL_FILE_PATH", env.str, str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", env.str, "隐患台帐 <noreply@localhost>")
 
 # --- DRF ------------------------------------------------------------------------------
