@@ -1,0 +1,517 @@
+"""The supervision dashboard (监管驾驶舱): every figure, computed in SQL, with its ledger link.
+
+One scoped, filtered base queryset (``Hazard.objects.visible_to(user)`` narrowed by the
+dashboard filters) feeds every figure, and every countable figure is defined by a set
+of ledger filter parameters (the ``HazardFilter`` names: ``state``, ``level``,
+``township``, ``department``, ``industry``, ``enterprise``, ``overdue``, ``escalated``,
+``created_after``, ``created_before``). The link under a number is
+``/hazards/?<dashboard filters + the figure's own parameters>``, so the ledger page
+lists exactly the hazards the number counts.
+
+The number of SQL queries is fixed whatever the data size (see ``build_summary``):
+
+1. townships and 2. departments (small reference tables: filter choices and names);
+3. one GROUP BY (township, department, industry) with conditional counts — the KPIs and
+   the three breakdowns are sums over those few hundred groups, so the million rows are
+   scanned once, not four times;
+4. hazards found per month, 5. closed per month, 6. overdue at each month end;
+7. the ten oldest overdue hazards; 8. unresolved escalations;
+9. enterprises with the most open hazards and 10. their names.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Department, Enterprise, Industry, Township
+
+from .models import OPEN_STATES, Escalation, Hazard, Level, State, local_today
+
+STATE_KEYS = ("rectifying", "pending_review", "closed", "voided")
+BREAKDOWN_KEYS = ("total", *STATE_KEYS, "overdue")
+COUNT_KEYS = (*BREAKDOWN_KEYS, "major_open", "escalations_open")
+TREND_MONTHS = 12
+LIST_SIZE = 10
+
+# HazardFilter's pseudo-state for "rectifying or pending review" (未销号).
+OPEN = "open"
+
+NOT_VOIDED = [State.RECTIFYING.value, State.PENDING_REVIEW.value, State.CLOSED.value]
+
+# The ledger parameters that define each headline figure (on top of the dashboard's own
+# filters).
+FIGURE_PARAMS: dict[str, dict[str, str | list[str]]] = {
+    "total": {},
+    "rectifying": {"state": State.RECTIFYING.value},
+    "pending_review": {"state": State.PENDING_REVIEW.value},
+    "closed": {"state": State.CLOSED.value},
+    "voided": {"state": State.VOIDED.value},
+    "overdue": {"overdue": "true"},
+    "major_open": {"level": Level.MAJOR.value, "state": OPEN},
+    "escalations_open": {"escalated": "true", "state": OPEN},
+}
+
+
+def figure_conditions(today: dt.date) -> dict[str, Q]:
+    """The SQL condition of each figure — the same sets as FIGURE_PARAMS select."""
+    return {
+        "total": Q(),
+        "rectifying": Q(state=State.RECTIFYING),
+        "pending_review": Q(state=State.PENDING_REVIEW),
+        "closed": Q(state=State.CLOSED),
+        "voided": Q(state=State.VOIDED),
+        # SPEC §4: overdue = still being rectified and the deadline has passed.
+        "overdue": Q(state=State.RECTIFYING, deadline__lt=today),
+        "major_open": Q(level=Level.MAJOR, state__in=OPEN_STATES),
+        # Escalated (督办) hazards that are not yet closed or voided.
+        "escalations_open": Q(escalation_round__gt=0, state__in=OPEN_STATES),
+    }
+
+
+# --- filters ------------------------------------------------------------------------
+
+
+DATE_WIDGET = {"type": "date"}
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters: date range (registration date), township, department,
+    industry, level. Choices come from reference rows loaded once per request."""
+
+    created_after = forms.DateField(
+        label=_("登记日期从"), required=False, widget=forms.DateInput(DATE_WIDGET, "%Y-%m-%d")
+    )
+    created_before = forms.DateField(
+        label=_("登记日期至"), required=False, widget=forms.DateInput(DATE_WIDGET, "%Y-%m-%d")
+    )
+    township = forms.TypedChoiceField(label=_("乡镇"), required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(
+        label=_("监管部门"), required=False, coerce=int, empty_value=None
+    )
+    industry = forms.ChoiceField(label=_("行业"), required=False)
+    level = forms.ChoiceField(label=_("隐患等级"), required=False)
+
+    def __init__(self, *args, townships: Iterable, departments: Iterable, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("全部"))]
+        self.fields["township"].choices = every + [(t.pk, t.name) for t in townships]
+        self.fields["department"].choices = every + [(d.pk, d.name) for d in departments]
+        self.fields["industry"].choices = every + list(Industry.choices)
+        self.fields["level"].choices = every + list(Level.choices)
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and after > before:
+            self.add_error("created_before", _("结束日期不能早于开始日期。"))
+        return data
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    created_after: dt.date | None = None
+    created_before: dt.date | None = None
+    township: int | None = None
+    department: int | None = None
+    industry: str | None = None
+    level: str | None = None
+
+    @classmethod
+    def from_cleaned(cls, data: dict) -> DashboardFilters:
+        return cls(
+            created_after=data.get("created_after"),
+            created_before=data.get("created_before"),
+            township=data.get("township"),
+            department=data.get("department"),
+            industry=data.get("industry") or None,
+            level=data.get("level") or None,
+        )
+
+    def params(self) -> dict[str, str]:
+        """The same filters as ledger query parameters."""
+        out: dict[str, str] = {}
+        if self.created_after:
+            out["created_after"] = self.created_after.isoformat()
+        if self.created_before:
+            out["created_before"] = self.created_before.isoformat()
+        for name in ("township", "department", "industry", "level"):
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out[name] = str(value)
+        return out
+
+    def apply(self, qs):
+        """Narrow a hazard queryset. Dates are local (Asia/Shanghai) registration dates,
+        both ends inclusive, compared as datetimes so the created_at index is usable."""
+        if self.created_after:
+            qs = qs.filter(created_at__gte=local_midnight(self.created_after))
+        if self.created_before:
+            qs = qs.filter(created_at__lt=local_midnight(self.created_before + dt.timedelta(1)))
+        if self.township is not None:
+            qs = qs.filter(township_id=self.township)
+        if self.department is not None:
+            qs = qs.filter(department_id=self.department)
+        if self.industry:
+            qs = qs.filter(industry=self.industry)
+        if self.level:
+            qs = qs.filter(level=self.level)
+        return qs
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# --- links ----------------------------------------------------------------------------
+
+
+# The browser ledger page and hazard page (issue 6). Not reverse()d by name: the API
+# router also registers "hazard-list" / "hazard-detail" (for /api/v1/hazards/), and with
+# both names in the un-namespaced URLconf reverse() could return the API's path.
+LEDGER_PATH = "/hazards/"
+
+
+def ledger_path() -> str:
+    return LEDGER_PATH
+
+
+def hazard_path(pk: int) -> str:
+    return f"{LEDGER_PATH}{pk}/"
+
+
+def merge_params(base: dict[str, str], extra: dict) -> dict | None:
+    """Base filters plus a figure's own parameters; None when they cannot both hold
+    (e.g. the dashboard is filtered to general hazards and the figure counts major ones:
+    that figure is 0 and no ledger query expresses it)."""
+    merged: dict = dict(base)
+    for key, value in extra.items():
+        if key in ("created_after", "created_before"):
+            continue
+        if key in merged and merged[key] != value:
+            return None
+        merged[key] = value
+    # Date ranges intersect.
+    after = max(
+        (v for v in (base.get("created_after"), extra.get("created_after")) if v), default=None
+    )
+    before = min(
+        (v for v in (base.get("created_before"), extra.get("created_before")) if v),
+        default=None,
+    )
+    if after and before and after > before:
+        return None
+    if after:
+        merged["created_after"] = after
+    if before:
+        merged["created_before"] = before
+    return merged
+
+
+def link(base: dict[str, str], extra: dict, *, prefix: str | None = None) -> str | None:
+    merged = merge_params(base, extra)
+    if merged is None:
+        return None
+    query = urlencode(sorted(merged.items()), doseq=True)
+    return f"{prefix or ledger_path()}?{query}" if query else (prefix or ledger_path())
+
+
+# --- the summary -------------------------------------------------------------------------
+
+
+def month_starts(today: dt.date, n: int = TREND_MONTHS) -> list[dt.date]:
+    """First days of the last n months, oldest first, ending with the current month."""
+    year, month = today.year, today.month
+    out = []
+    for _i in range(n):
+        out.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def month_as_of(start: dt.date, today: dt.date) -> dt.date:
+    """The day a month's "month end" figure is taken: its last day, or today if sooner."""
+    last = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return min(last, today)
+
+
+def _counts(row: dict) -> dict[str, int]:
+    return {key: row.get(key) or 0 for key in (*COUNT_KEYS, "closed_on_time")}
+
+
+def _add(into: dict[str, int], row: dict[str, int]) -> None:
+    for key, value in row.items():
+        into[key] = into.get(key, 0) + value
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def build_summary(user, filters: DashboardFilters, *, townships=None, departments=None) -> dict:
+    """Every dashboard figure for ``user`` under ``filters``, with ledger links.
+
+    ``townships`` / ``departments`` may be passed in when the caller already loaded them
+    (the page needs them for the filter form); otherwise they are loaded here.
+
+    Monthly trend (the last 12 months, current month included):
+
+    - ``found``: hazards registered (created_at, local time) in the month. Link: the
+      month as a registration-date range.
+    - ``closed``: hazards closed (销号, closed_at) in the month. No ledger link: the ledger
+      filters by registration date, not closing date.
+    - ``overdue_at_month_end``: 逾期未销号 as of the month's last day ``D`` (today for the
+      current month): hazards registered on or before ``D`` whose deadline is before ``D``
+      and that were not closed on or before ``D``. It is reconstructed from the hazard
+      row, not replayed from the event log, so be aware:
+      * it uses the hazard's *current* deadline — a deadline later moved by an extension
+        or a failed review is applied to past months too;
+      * voided hazards are left out of every month, because the hazard row does not
+        store when it was voided (the event log does; replaying it per request would cost
+        a scan of the events table);
+      * a hazard open past its deadline counts whether it was being rectified or was
+        awaiting re-inspection, since the row does not record its state on past dates.
+        So the current month's point is the overdue KPI (rectifying past deadline) plus
+        hazards awaiting re-inspection past their deadline.
+      No ledger link: a past date's state cannot be expressed as ledger filters.
+    """
+    today = local_today()
+    if townships is None:
+        townships = list(Township.objects.only("id", "name"))
+    if departments is None:
+        departments = list(Department.objects.only("id", "name", "short_name"))
+    base_params = filters.params()
+    scoped = filters.apply(Hazard.objects.visible_to(user)).order_by()
+    cond = figure_conditions(today)
+
+    # (3) One scan: conditional counts per (township, department, industry).
+    aggregates = {
+        key: Count("pk", filter=cond[key]) if key != "total" else Count("pk") for key in COUNT_KEYS
+    }
+    aggregates["closed_on_time"] = Count("pk", filter=Q(state=State.CLOSED, closed_on_time=True))
+    groups = list(scoped.values("township_id", "department_id", "industry").annotate(**aggregates))
+
+    totals: dict[str, int] = dict.fromkeys((*COUNT_KEYS, "closed_on_time"), 0)
+    by: dict[str, dict] = {"township_id": {}, "department_id": {}, "industry": {}}
+    for row in groups:
+        counts = _counts(row)
+        _add(totals, counts)
+        for dim, acc in by.items():
+            _add(acc.setdefault(row[dim], {}), counts)
+
+    closed = totals["closed"]
+    summary: dict = {
+        "today": today.isoformat(),
+        "filters": base_params,
+        "counts": {key: totals[key] for key in COUNT_KEYS},
+        "links": {key: link(base_params, FIGURE_PARAMS[key]) for key in COUNT_KEYS},
+        "closed_on_time": totals["closed_on_time"],
+        "remediation_rate": _rate(closed, totals["total"] - totals["voided"]),
+        "on_time_rate": _rate(totals["closed_on_time"], closed),
+        # The rates' terms, each a ledger figure of its own (on-time closing is not a
+        # ledger filter, so its numerator has no link).
+        "rate_terms": {
+            "closed": closed,
+            "not_voided": totals["total"] - totals["voided"],
+            "links": {
+                "closed": link(base_params, FIGURE_PARAMS["closed"]),
+                "not_voided": link(base_params, {"state": NOT_VOIDED}),
+            },
+        },
+    }
+
+    town_names = {t.pk: t.name for t in townships}
+    dept_names = {d.pk: d.name for d in departments}
+    industry_names = dict(Industry.choices)
+    summary["by_township"] = _breakdown(by["township_id"], "township", town_names, base_params)
+    summary["by_department"] = _breakdown(
+        by["department_id"], "department", dept_names, base_params
+    )
+    summary["by_industry"] = _breakdown(by["industry"], "industry", industry_names, base_params)
+
+    summary["trend"] = _trend(scoped, today, base_params)
+    summary["oldest_overdue"] = _oldest_overdue(scoped, today)
+    summary["open_escalations"] = _open_escalations(scoped)
+    summary["top_enterprises"] = _top_enterprises(scoped, today, base_params)
+    return summary
+
+
+def _breakdown(acc: dict, param: str, names: dict, base: dict) -> list:
+    """Rows with hazards, largest first; every cell is a link."""
+    rows = []
+    for key, counts in acc.items():
+        row = {"id": key, "name": str(names.get(key, key))}
+        row.update({k: counts[k] for k in BREAKDOWN_KEYS})
+        # For the charts: rectifying within the deadline, the rest of "rectifying".
+        row["rectifying_in_time"] = counts["rectifying"] - counts["overdue"]
+        row["links"] = {
+            k: link(base, {param: str(key), **FIGURE_PARAMS[k]}) for k in BREAKDOWN_KEYS
+        }
+        row["links"]["rectifying_in_time"] = link(
+            base, {param: str(key), "state": State.RECTIFYING.value, "overdue": "false"}
+        )
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["total"], r["name"]))
+    return rows
+
+
+def _trend(scoped, today: dt.date, base: dict) -> list[dict]:
+    starts = month_starts(today)
+    window_start = local_midnight(starts[0])
+
+    def by_month(qs, field: str) -> dict[dt.date, int]:
+        rows = qs.annotate(month=TruncMonth(field)).values("month").annotate(n=Count("pk"))
+        # TruncMonth returns an aware datetime in the current time zone (Asia/Shanghai).
+        return {timezone.localtime(r["month"]).date(): r["n"] for r in rows.order_by()}
+
+    # (4) registered per month; (5) closed per month.
+    found = by_month(scoped.filter(created_at__gte=window_start), "created_at")
+    closed = by_month(scoped.filter(closed_at__gte=window_start), "closed_at")
+
+    # (6) overdue at each month end, one conditional count per month over the rows that
+    # could be open past their deadline at some point of the window.
+    as_of = [month_as_of(s, today) for s in starts]
+    counts = {}
+    for i, day in enumerate(as_of):
+        next_midnight = local_midnight(day + dt.timedelta(1))
+        counts[f"m{i}"] = Count(
+            "pk",
+            filter=Q(created_at__lt=next_midnight, deadline__lt=day)
+            & (Q(closed_at__isnull=True) | Q(closed_at__gte=next_midnight)),
+        )
+    overdue = (
+        scoped.filter(deadline__lt=as_of[-1])
+        .exclude(state=State.VOIDED)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=local_midnight(as_of[0])))
+        .aggregate(**counts)
+    )
+
+    rows = []
+    for i, start in enumerate(starts):
+        last_day = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        rows.append(
+            {
+                "month": start.strftime("%Y-%m"),
+                "found": found.get(start, 0),
+                "closed": closed.get(start, 0),
+                "overdue_at_month_end": overdue.get(f"m{i}") or 0,
+                "as_of": as_of[i].isoformat(),
+                "links": {
+                    "found": link(
+                        base,
+                        {
+                            "created_after": start.isoformat(),
+                            "created_before": last_day.isoformat(),
+                        },
+                    )
+                },
+            }
+        )
+    return rows
+
+
+def _oldest_overdue(scoped, today: dt.date) -> list[dict]:
+    # (7) The partial index on open deadlines serves this in deadline order.
+    rows = (
+        scoped.filter(state=State.RECTIFYING, deadline__lt=today)
+        .select_related("enterprise")
+        .only("id", "code", "title", "level", "deadline", "failed_reviews", "enterprise__name")
+        .order_by("deadline", "pk")[:LIST_SIZE]
+    )
+    return [
+        {
+            "id": h.pk,
+            "code": h.code,
+            "title": h.title,
+            "level": h.level,
+            "enterprise": h.enterprise_id,
+            "enterprise_name": h.enterprise.name,
+            "deadline": h.deadline.isoformat(),
+            "days_overdue": (today - h.deadline).days,
+            "failed_reviews": h.failed_reviews,
+            "url": hazard_path(h.pk),
+        }
+        for h in rows
+    ]
+
+
+def _open_escalations(scoped) -> list[dict]:
+    # (8) Escalations not yet resolved (待签收 or 已签收未处理), longest waiting first.
+    rows = (
+        Escalation.objects.filter(
+            state__in=[Escalation.EscalationState.OPEN, Escalation.EscalationState.ACKNOWLEDGED],
+            hazard__in=scoped.values("pk"),
+        )
+        .select_related("hazard__enterprise", "leader")
+        .only(
+            "id",
+            "round",
+            "state",
+            "created_at",
+            "hazard__id",
+            "hazard__code",
+            "hazard__title",
+            "hazard__enterprise__name",
+            "leader__display_name",
+            "leader__username",
+        )
+        .order_by("created_at", "pk")[:LIST_SIZE]
+    )
+    return [
+        {
+            "id": e.pk,
+            "hazard": e.hazard_id,
+            "hazard_code": e.hazard.code,
+            "hazard_title": e.hazard.title,
+            "enterprise_name": e.hazard.enterprise.name,
+            "round": e.round,
+            "state": e.state,
+            "state_display": str(e.get_state_display()),
+            "leader_name": e.leader.name,
+            "created_at": timezone.localtime(e.created_at).isoformat(),
+            "url": hazard_path(e.hazard_id),
+        }
+        for e in rows
+    ]
+
+
+def _top_enterprises(scoped, today: dt.date, base: dict) -> list[dict]:
+    # (9) Enterprises with the most open hazards; (10) their names.
+    rows = list(
+        scoped.filter(state__in=OPEN_STATES)
+        .values("enterprise_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(state=State.RECTIFYING, deadline__lt=today)),
+        )
+        .order_by("-open", "enterprise_id")[:LIST_SIZE]
+    )
+    names = dict(
+        Enterprise.objects.filter(pk__in=[r["enterprise_id"] for r in rows]).values_list(
+            "pk", "name"
+        )
+    )
+    return [
+        {
+            "id": r["enterprise_id"],
+            "name": names.get(r["enterprise_id"], ""),
+            "open": r["open"],
+            "overdue": r["overdue"],
+            "links": {
+                "open": link(base, {"enterprise": str(r["enterprise_id"]), "state": OPEN}),
+                "overdue": link(base, {"enterprise": str(r["enterprise_id"]), "overdue": "true"}),
+            },
+        }
+        for r in rows
+    ]
