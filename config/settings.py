@@ -304,6 +304,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HazardStateEnum": "hazards.models.State",
         "IndustryEnum": "enterprises.models.Industry",
+        "InspectionKindEnum": "inspections.models.InspectionKind",
+        "CampaignKindEnum": "inspections.models.CampaignKind",
+        "ItemResultEnum": "inspections.models.ItemResult",
+        "FollowUpResultEnum": "inspections.models.ReviewResult",
     },
 }
 

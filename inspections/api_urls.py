@@ -1,7 +1,21 @@
 """API routes of this app, included under /api/v1/ by config/api_urls.py."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from .api import CampaignViewSet, ChecklistViewSet, InspectionViewSet
 
-urlpatterns = [*router.urls]
+router = SimpleRouter()
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+
+urlpatterns = [
+    # The notice is a file: no trailing slash, as SPEC.md names it.
+    path(
+        "inspections/<int:pk>/notice.pdf",
+        InspectionViewSet.as_view({"get": "notice"}),
+        name="inspection-notice",
+    ),
+    *router.urls,
+]
