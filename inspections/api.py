@@ -32,6 +32,7 @@ from .models import (
     ChecklistTemplate,
     Inspection,
     InspectionItem,
+    InspectionKind,
     InspectionStatus,
     ItemResult,
     ReviewResult,
@@ -48,7 +49,7 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def _validate_images(files: list, field: str) -> list:
+def _validate_images(files: list) -> list:
     from django.core.exceptions import ValidationError as DjangoValidationError
 
     for upload in files:
@@ -273,7 +274,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 class InspectionCreateSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
-    kind = serializers.ChoiceField(choices=Inspection._meta.get_field("kind").choices)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
     inspected_on = serializers.DateField(required=False)
     inspectors = serializers.PrimaryKeyRelatedField(
         many=True, queryset=User.objects.all(), required=False
@@ -371,7 +372,7 @@ class ItemRecordSerializer(serializers.Serializer):
     )
 
     def validate_before(self, files):
-        return _validate_images(files, "before")
+        return _validate_images(files)
 
 
 class FollowUpHazardSerializer(serializers.ModelSerializer):
@@ -403,7 +404,7 @@ class FollowUpReviewSerializer(serializers.Serializer):
     evidence = serializers.ListField(child=serializers.FileField(), required=False)
 
     def validate_evidence(self, files):
-        return _validate_images(files, "evidence")
+        return _validate_images(files)
 
 
 class PDFRenderer(BaseRenderer):
@@ -587,7 +588,9 @@ class InspectionViewSet(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             404: WRITE_ERRORS[404],
-            409: OpenApiResponse(DetailSerializer, description=_("检查尚未定稿或未发现隐患")),
+            409: OpenApiResponse(
+                DetailSerializer, description=gettext_lazy("检查尚未定稿或未发现隐患")
+            ),
         },
         description=gettext_lazy("责令限期整改指令书（PDF，A4）。"),
     )

@@ -512,7 +512,7 @@ class Inspection(models.Model):
         for name, value in fields.items():
             setattr(inspection, name, value)
         if fields:
-            inspection.save(update_fields=[{"campaign": "campaign_id"}.get(f, f) for f in fields])
+            inspection.save(update_fields=list(fields))
         if inspectors is not None:
             inspection.inspectors.set(inspectors)
         self._refresh_from(inspection)

@@ -19,7 +19,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from enterprises.models import Department
 from hazards.models import EventKind, Hazard, Level, State
@@ -52,7 +59,7 @@ def chinese_date(day: dt.date) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK")
+    base = ParagraphStyle("base", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
     return {
         "authority": ParagraphStyle("authority", base, fontSize=14, alignment=TA_CENTER),
         "title": ParagraphStyle(
@@ -165,16 +172,21 @@ def render_notice(inspection: Inspection) -> bytes:
         [_p("检查人员（签名）：", s["plain"]), _p("被检查单位负责人（签收）：", s["plain"])],
         [_p("", s["plain"]), _p("年　　月　　日", s["plain"])],
     ]
-    sig_table = Table(signatures, colWidths=[85 * mm, 85 * mm], rowHeights=[None, 14 * mm, None])
+    sig_table = Table(signatures, colWidths=[85 * mm, 85 * mm], rowHeights=[None, 12 * mm, None])
     sig_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    # The signature block stays on one page with the issuer's seal and date.
     story += [
-        Spacer(1, 6 * mm),
-        sig_table,
-        Spacer(1, 8 * mm),
-        _p(f"{authority}（印章）", s["right"]),
-        _p(chinese_date(issued), s["right"]),
-        Spacer(1, 6 * mm),
-        _p("本文书一式两份：一份交被检查单位，一份归档。", s["small"]),
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                sig_table,
+                Spacer(1, 4 * mm),
+                _p(f"{authority}（印章）", s["right"]),
+                _p(chinese_date(issued), s["right"]),
+                Spacer(1, 3 * mm),
+                _p("本文书一式两份：一份交被检查单位，一份归档。", s["small"]),
+            ]
+        ),
     ]
 
     buffer = io.BytesIO()

@@ -204,3 +204,13 @@ def test_inspections_filter_by_campaign_and_warn_outside_it(world, api, campaign
     )
     assert res.status_code == 201
     assert "该企业不在专项检查活动的行业或乡镇范围内。" in res.json()["warnings"]
+
+
+def test_a_draft_can_join_a_campaign(world, api, campaign, start):
+    inspection = start()
+    res = api(world.inspector).patch(
+        f"/api/v1/inspections/{inspection.pk}/", {"campaign": campaign.pk}, format="json"
+    )
+    assert res.status_code == 200, res.content
+    assert res.json()["campaign"] == campaign.pk
+    assert campaign.progress()["inspections_count"] == 1

@@ -217,3 +217,22 @@ def test_bad_edits_are_400_and_change_nothing(world, api, start):
     inspection.refresh_from_db()
     assert inspection.summary == "原情况"
     assert set(inspection.inspectors.all()) == {world.inspector, world.bureau}
+
+
+def test_list_queries_do_not_grow_with_inspections(world, api, start, checklist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_hazard
+
+    client = api(world.bureau)
+    start(template=checklist)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/inspections/").status_code == 200
+    for _ in range(4):
+        inspection = start(template=checklist)
+        make_hazard(enterprise=world.ent_a, by=world.inspector, inspection=inspection)
+    with CaptureQueriesContext(connection) as five:
+        res = client.get("/api/v1/inspections/")
+    assert res.json()["count"] == 5
+    assert len(five) == len(one)
