@@ -2,7 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .api import EvidenceViewSet, HazardViewSet
+
 router = SimpleRouter()
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("evidence", EvidenceViewSet, basename="evidence")
 
 urlpatterns = [*router.urls]
 

@@ -55,6 +55,10 @@ def _captured_at(img: Image.Image) -> dt.datetime | None:
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
+def _too_many_pixels(max_pixels: int) -> str:
+    return _("照片像素过大（不超过 %(mp)d 百万像素）。") % {"mp": max_pixels // 1_000_000}
+
+
 def validate_image(upload) -> None:
     """Raise ValidationError({"evidence": ...}) unless the upload is an acceptable photo."""
     process_image(upload, store=False)
@@ -81,14 +85,7 @@ def process_image(upload, *, store: bool = True) -> ProcessedImage:
             # Check the declared size before decoding a single pixel: a bomb is refused
             # here, without allocating its memory.
             if img.width * img.height > max_pixels:
-                raise ValidationError(
-                    {
-                        "evidence": [
-                            _("照片像素过大（不超过 %(mp)d 百万像素）。")
-                            % {"mp": max_pixels // 1_000_000}
-                        ]
-                    }
-                )
+                raise ValidationError({"evidence": [_too_many_pixels(max_pixels)]})
             if img.format not in ALLOWED_FORMATS:
                 raise ValidationError({"evidence": [_("只接受 JPEG、PNG 或 WebP 格式的照片。")]})
             fmt = img.format
@@ -96,14 +93,10 @@ def process_image(upload, *, store: bool = True) -> ProcessedImage:
             img.load()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fired first (far beyond our limit): same message as ours.
+        raise ValidationError({"evidence": [_too_many_pixels(max_pixels)]}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             {"evidence": [_("文件不是有效的图片（只接受 JPEG、PNG 或 WebP）。")]}
         ) from None

@@ -279,15 +279,26 @@ class Hazard(models.Model):
             errors.setdefault("emergency_plan", []).append(_("重大隐患必须制定应急预案。"))
         if not (self.measures or "").strip():
             errors.setdefault("measures", []).append(_("请填写整改措施。"))
+        if self.major_by_standard and self.level != Level.MAJOR:
+            errors.setdefault("level", []).append(
+                _("按判定标准认定的重大隐患，等级必须为重大隐患。")
+            )
+        if self.inspection_id and self.inspection.enterprise_id != self.enterprise_id:
+            errors.setdefault("inspection", []).append(_("该检查不属于所选企业。"))
         if errors:
             raise ValidationError(errors)
 
     # --- transitions ---------------------------------------------------------------
     @classmethod
     @transaction.atomic
-    def register(cls, *, by, enterprise: Enterprise, **fields) -> Hazard:
-        """Log a new hazard (检查发现 or 自查自报) with its code and a 'created' event."""
+    def register(
+        cls, *, by, enterprise: Enterprise, before: list | None = None, **fields
+    ) -> Hazard:
+        """Log a new hazard (检查发现 or 自查自报) with its code and a 'created' event,
+        and the photos of the hazard as found (``before``)."""
         hazard = cls(enterprise=enterprise, created_by=by, **fields)
+        if by.role == Role.ENTERPRISE and hazard.inspection_id:
+            raise ValidationError({"inspection": [_("企业自查自报的隐患不能关联检查。")]})
         hazard.township_id = enterprise.township_id
         hazard.department_id = enterprise.supervising_department_id
         hazard.industry = enterprise.industry
@@ -296,7 +307,7 @@ class Hazard(models.Model):
         hazard.created_at = now
         hazard.code = HazardCodeCounter.next_code(timezone.localtime(now).year)
         hazard.save()
-        HazardEvent.objects.create(
+        event = HazardEvent.objects.create(
             hazard=hazard,
             actor=by,
             kind=EventKind.CREATED,
@@ -304,6 +315,10 @@ class Hazard(models.Model):
             note=hazard.title,
             data={"level": hazard.level, "deadline": hazard.deadline.isoformat()},
         )
+        for item in before or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
+            )
         return hazard
 
     def _locked(self) -> Hazard:
@@ -340,8 +355,10 @@ class Hazard(models.Model):
         return self.state == State.RECTIFYING
 
     @transaction.atomic
-    def submit(self, *, by, note: str, evidence: list | None = None) -> HazardEvent:
-        """The enterprise reports remediation done (with after-photos) → pending_review."""
+    def submit(
+        self, *, by, note: str, evidence: list | None = None, before: list | None = None
+    ) -> HazardEvent:
+        """The enterprise reports remediation done (with before/after photos) → pending_review."""
         hazard = self._locked()
         if by.role != Role.ENTERPRISE or by.enterprise_id != hazard.enterprise_id:
             raise InvalidTransition(_("只能提交本企业的隐患整改。"))
@@ -356,6 +373,10 @@ class Hazard(models.Model):
         hazard.state = State.PENDING_REVIEW
         hazard.save(update_fields=["state", "updated_at"])
         event = hazard._record(by=by, kind=EventKind.SUBMITTED, from_state=from_state, note=note)
+        for item in before or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
+            )
         for item in evidence or []:
             Evidence.store(
                 hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.AFTER
@@ -489,6 +510,9 @@ class Hazard(models.Model):
     ) -> HazardEvent:
         """Regrade a hazard. Downgrading a standard-major hazard needs the bureau and a reason."""
         hazard = self._locked()
+        # Grading is the supervisor's call: an enterprise must not downgrade its own hazard.
+        if by.role not in (Role.INSPECTOR, Role.BUREAU) and not by.is_superuser:
+            raise InvalidTransition(_("只有检查员或安监局可以变更隐患等级。"))
         if hazard.state not in OPEN_STATES:
             raise InvalidTransition(_("已销号或作废的隐患不能变更等级。"))
         if level not in Level.values:

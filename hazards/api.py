@@ -1,0 +1,499 @@
+"""The hazard ledger API (SPEC.md §5): scoped reads, registration, and one endpoint
+per workflow transition.
+
+Views never change ``state`` themselves: every write calls the model's transition
+method (STYLE.md "Writes"), whose ``InvalidTransition`` becomes 409 and whose
+``ValidationError`` becomes 400 with field errors (config/exceptions.py).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from enterprises.models import Enterprise
+from inspections.models import Inspection
+
+from .evidence import validate_image
+from .export import XLSX_CONTENT_TYPE, ledger_response
+from .filters import HazardFilter
+from .models import Evidence, Hazard, HazardEvent, Level
+
+MAX_PHOTOS = 10
+
+
+# --- fields ---------------------------------------------------------------------------
+
+
+class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id that must be in the caller's scope: out of scope reads as unknown."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class PhotoListField(serializers.ListField):
+    """Image uploads (multipart, the field repeated), each decoded and checked up front
+    so that a bad photo is refused before anything is written."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.FileField())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("max_length", MAX_PHOTOS)
+        kwargs.setdefault("error_messages", {"max_length": _("一次最多上传 {max_length} 张照片。")})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        files = super().to_internal_value(data)
+        errors: list[str] = []
+        for upload in files:
+            try:
+                validate_image(upload)
+            except DjangoValidationError as exc:
+                errors.extend(str(m) for m in exc.messages)
+            upload.seek(0)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return files
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    responsible_person_name = serializers.CharField(
+        source="responsible_person.name", read_only=True
+    )
+    responsible_leader_name = serializers.CharField(
+        source="responsible_leader.name", read_only=True
+    )
+    is_overdue = serializers.BooleanField(read_only=True)
+    escalated = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "enterprise",
+            "enterprise_name",
+            "inspection",
+            "title",
+            "description",
+            "location",
+            "category",
+            "level",
+            "basis",
+            "major_by_standard",
+            "measures",
+            "responsible_person",
+            "responsible_person_name",
+            "responsible_leader",
+            "responsible_leader_name",
+            "deadline",
+            "funds",
+            "emergency_plan",
+            "state",
+            "failed_reviews",
+            "reviews",
+            "is_overdue",
+            "escalated",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class HazardEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.name", read_only=True, allow_null=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = HazardEvent
+        fields = [
+            "id",
+            "kind",
+            "actor",
+            "actor_name",
+            "from_state",
+            "to_state",
+            "note",
+            "data",
+            "evidence",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    # Never the storage URL: photos are served only by the scoped file view.
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "hazard",
+            "event",
+            "phase",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "sha256",
+            "captured_at",
+            "uploaded_by",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: Evidence) -> str:
+        return reverse("evidence-file", kwargs={"pk": obj.pk}, request=self.context.get("request"))
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- input ----------------------------------------------------------------------------
+
+
+class HazardCreateSerializer(serializers.ModelSerializer):
+    enterprise = VisiblePrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    inspection = VisiblePrimaryKeyRelatedField(
+        queryset=Inspection.objects.all(), required=False, allow_null=True
+    )
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True)
+    )
+    responsible_leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True)
+    )
+    before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "enterprise",
+            "inspection",
+            "title",
+            "description",
+            "location",
+            "category",
+            "level",
+            "basis",
+            "major_by_standard",
+            "measures",
+            "responsible_person",
+            "responsible_leader",
+            "deadline",
+            "funds",
+            "emergency_plan",
+            "before",
+        ]
+
+    def create(self, validated_data: dict) -> Hazard:
+        # Hazard.register validates the five-point plan and rolls everything back
+        # (code counter included) when it fails, so a refused hazard burns no code.
+        return Hazard.register(by=self.context["request"].user, **validated_data)
+
+
+class SubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        error_messages={"required": _("请填写整改情况说明。"), "blank": _("请填写整改情况说明。")}
+    )
+    evidence = PhotoListField(help_text=_("整改后照片（multipart，可多张）"))
+    before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
+
+
+class ReviewSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=[("pass", _("合格")), ("fail", _("不合格"))])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    evidence = PhotoListField(help_text=_("复查照片（multipart，可多张）"))
+
+
+class ExtendSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class LevelSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    emergency_plan = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+class HazardPermission(permissions.BasePermission):
+    """Reads: anyone signed in (the queryset applies the scope). Registration: an
+    inspector, the bureau, or an enterprise user for its own enterprise."""
+
+    message = _("只有检查员、安监局或企业用户可以登记隐患。")
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if getattr(view, "action", None) == "create":
+            return has_role(request.user, Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE)
+        return True
+
+
+class FallbackToJSONMixin:
+    """Downloads answer any Accept header; their errors are still JSON."""
+
+    binary_actions: tuple[str, ...] = ()
+
+    def perform_content_negotiation(self, request, force=False):
+        if getattr(self, "action", None) in self.binary_actions:
+            force = True
+        return super().perform_content_negotiation(request, force=force)
+
+
+TRANSITION_ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description=_("字段错误：{字段: [消息]}")),
+    404: OpenApiResponse(ErrorDetailSerializer, description=_("不存在或不在权限范围内")),
+    409: OpenApiResponse(ErrorDetailSerializer, description=_("当前状态不允许此操作")),
+}
+MULTIPART_OR_JSON = ["multipart/form-data", "application/json"]
+
+
+def _transition_schema(request_serializer, summary: str, *, multipart: bool = False):
+    request = (
+        {media: request_serializer for media in MULTIPART_OR_JSON}
+        if multipart
+        else request_serializer
+    )
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses={200: HazardSerializer, **TRANSITION_ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("隐患台帐（分页、筛选、排序）")),
+    retrieve=extend_schema(
+        summary=_("隐患详情"), responses={200: HazardSerializer, 404: ErrorDetailSerializer}
+    ),
+    create=extend_schema(
+        summary=_("登记隐患（检查发现或企业自查自报）"),
+        request={media: HazardCreateSerializer for media in MULTIPART_OR_JSON},
+        responses={
+            201: HazardSerializer,
+            400: TRANSITION_ERRORS[400],
+            403: ErrorDetailSerializer,
+        },
+    ),
+)
+class HazardViewSet(
+    FallbackToJSONMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hazards in the caller's scope. No PUT, PATCH or DELETE: nothing in the ledger is
+    edited in place or deleted; state changes only through the transition actions."""
+
+    serializer_class = HazardSerializer
+    permission_classes = [HazardPermission]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = HazardFilter
+    binary_actions = ("export",)
+
+    def get_queryset(self):
+        return (
+            Hazard.objects.visible_to(self.request.user)
+            .with_flags()
+            .select_related("enterprise", "responsible_person", "responsible_leader")
+        )
+
+    def filter_queryset(self, queryset):
+        # The ledger filters narrow lists and exports; a detail URL is just the id.
+        if self.action in ("list", "export"):
+            return super().filter_queryset(queryset)
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return HazardCreateSerializer
+        return HazardSerializer
+
+    def _fresh(self, pk: int) -> Response:
+        hazard = self.get_queryset().get(pk=pk)
+        return Response(HazardSerializer(hazard, context=self.get_serializer_context()).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hazard = serializer.save()
+        response = self._fresh(hazard.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def _validated(self, serializer_class, request) -> dict:
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @_transition_schema(SubmitSerializer, _("企业提交整改（附整改前后照片）"), multipart=True)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._validated(SubmitSerializer, request)
+        hazard.submit(
+            by=request.user,
+            note=data["note"],
+            evidence=data.get("evidence", []),
+            before=data.get("before", []),
+        )
+        return self._fresh(hazard.pk)
+
+    @_transition_schema(ReviewSerializer, _("复查：合格销号或不合格退回"), multipart=True)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._validated(ReviewSerializer, request)
+        hazard.review(
+            by=request.user,
+            passed=data["result"] == "pass",
+            comment=data["comment"],
+            new_deadline=data["new_deadline"],
+            evidence=data.get("evidence", []),
+        )
+        return self._fresh(hazard.pk)
+
+    @_transition_schema(ExtendSerializer, _("延期"))
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._validated(ExtendSerializer, request)
+        hazard.extend(by=request.user, deadline=data["deadline"], reason=data["reason"])
+        return self._fresh(hazard.pk)
+
+    @_transition_schema(VoidSerializer, _("作废（安监局）"))
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._validated(VoidSerializer, request)
+        hazard.void(by=request.user, reason=data["reason"])
+        return self._fresh(hazard.pk)
+
+    @_transition_schema(LevelSerializer, _("变更隐患等级"))
+    @action(detail=True, methods=["post"])
+    def level(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._validated(LevelSerializer, request)
+        hazard.change_level(
+            by=request.user,
+            level=data["level"],
+            reason=data["reason"],
+            emergency_plan=data["emergency_plan"],
+        )
+        return self._fresh(hazard.pk)
+
+    @extend_schema(
+        summary=_("隐患的全部记录（按时间先后）"),
+        responses={200: HazardEventSerializer(many=True), 404: ErrorDetailSerializer},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def events(self, request, pk=None):
+        hazard = self.get_object()
+        events = (
+            HazardEvent.objects.filter(hazard=hazard)
+            .select_related("actor")
+            .prefetch_related("evidence")
+            .order_by("created_at", "pk")
+        )
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(HazardEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary=_("隐患的证据照片"),
+        responses={200: EvidenceSerializer(many=True), 404: ErrorDetailSerializer},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], url_path="evidence")
+    def evidence(self, request, pk=None):
+        hazard = self.get_object()
+        photos = Evidence.objects.filter(hazard=hazard).order_by("uploaded_at", "pk")
+        page = self.paginate_queryset(photos)
+        data = EvidenceSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary=_("导出隐患台帐（.xlsx，与列表相同的筛选）"),
+        filters=True,
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("台帐 Excel 文件")
+            ),
+            (400, "application/json"): TRANSITION_ERRORS[400],
+        },
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request):
+        queryset = self.filter_queryset(Hazard.objects.visible_to(request.user))
+        return ledger_response(queryset)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary=_("证据照片信息"),
+        responses={200: EvidenceSerializer, 404: ErrorDetailSerializer},
+    ),
+)
+class EvidenceViewSet(FallbackToJSONMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evidence photos, scoped exactly like their hazards."""
+
+    serializer_class = EvidenceSerializer
+    binary_actions = ("file",)
+
+    def get_queryset(self):
+        visible = Hazard.objects.visible_to(self.request.user).values("pk")
+        return Evidence.objects.filter(hazard__in=visible)
+
+    @extend_schema(
+        summary=_("下载证据照片（需登录，权限同隐患）"),
+        responses={
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/webp"): OpenApiResponse(OpenApiTypes.BINARY),
+            (404, "application/json"): ErrorDetailSerializer,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        photo = self.get_object()
+        try:
+            handle = photo.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=photo.content_type)
+        ext = photo.file.name.rsplit(".", 1)[-1]
+        response["Content-Disposition"] = f'inline; filename="{photo.sha256[:16]}.{ext}"'
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,0 +1,132 @@
+"""Filters of the hazard ledger (SPEC.md §5), shared by the API list, the Excel
+export, the browser ledger page and the dashboard's drill-down links.
+
+The FilterSet only narrows a queryset that is already scoped with
+``Hazard.objects.visible_to(user)``: a filter can never widen the scope, so an
+out-of-scope hazard never shows up in a list, an export or a count.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from enterprises.models import Department, Industry, Township
+
+from .models import OPEN_STATES, Category, Hazard, Level, State, local_today
+
+OPEN = "open"
+
+
+class YesNoWidget(BooleanWidget):
+    """Accepts true/false/1/0 (API) and renders a Chinese select (browser)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An integer id (``?enterprise=1.5`` is a 400, not a silent miss)."""
+
+    field_class = forms.IntegerField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders by the chosen fields, then by pk, so pages never overlap or skip rows."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(p) for p in value or () if p not in EMPTY_VALUES]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
+
+
+class HazardFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(
+        choices=[*State.choices, (OPEN, _("未销号（整改中或待复查）"))],
+        method="filter_state",
+        label=_("整改状态"),
+    )
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("隐患等级"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("隐患类别"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("企业"))
+    inspection = IdFilter(field_name="inspection_id", label=_("检查"))
+    township = django_filters.ModelChoiceFilter(
+        queryset=Township.objects.all(), label=_("所属乡镇")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("监管部门")
+    )
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("行业"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", widget=YesNoWidget, label=_("已逾期")
+    )
+    escalated = django_filters.BooleanFilter(
+        method="filter_escalated", widget=YesNoWidget, label=_("已升级督办")
+    )
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("整改期限不早于")
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("整改期限不晚于")
+    )
+    # __date converts created_at to the current time zone (Asia/Shanghai) in SQL.
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("登记日期不早于")
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("登记日期不晚于")
+    )
+    q = django_filters.CharFilter(method="search", label=_("编号、名称或企业"))
+    ordering = StableOrderingFilter(
+        fields=(("deadline", "deadline"), ("created_at", "created_at"), ("code", "code")),
+        field_labels={
+            "deadline": _("整改期限"),
+            "created_at": _("登记时间"),
+            "code": _("隐患编号"),
+        },
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    def filter_state(self, queryset, name: str, value: list[str]):
+        if not value:
+            return queryset
+        states = set(value)
+        if OPEN in states:
+            states.discard(OPEN)
+            states.update(OPEN_STATES)
+        return queryset.filter(state__in=sorted(states))
+
+    def filter_overdue(self, queryset, name: str, value: bool):
+        # The same condition as HazardQuerySet.with_flags(), so the flag and the filter agree.
+        cond = Q(state=State.RECTIFYING, deadline__lt=local_today())
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+    def filter_escalated(self, queryset, name: str, value: bool):
+        return (
+            queryset.filter(escalation_round__gt=0)
+            if value
+            else queryset.filter(escalation_round=0)
+        )
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(title__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
