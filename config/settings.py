@@ -187,7 +187,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # filled in by hazards (see hazards/schedule.py)
+from hazards.schedule import beat_schedule  # noqa: E402  (plain data, no models)
+
+CELERY_BEAT_SCHEDULE = beat_schedule(sweep_seconds=ESCALATION_SWEEP_SECONDS)
 CELERY_TASK_ALWAYS_EAGER = _strict_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # --- Cache ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from enterprises.demo import (
     demo_credit_code,
 )
 from enterprises.models import Department, Enterprise, Township
+from hazards.escalation import escalate_due
 from hazards.models import Category, Hazard, Level, local_today
 from inspections.models import Inspection, InspectionKind
 
@@ -178,7 +179,12 @@ class Command(BaseCommand):
             leader = users["leader_a"] if i == 0 else township_leaders[ent.township_id]
             created += self._seed_hazards(i, ent, officers[ent.pk], leader, users, departments)
 
+        # Run the escalation sweep once, so hazards failed twice above are escalated
+        # right away rather than at the first beat tick (their emails go out then).
+        escalated = escalate_due()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new hazards)."))
+        if escalated:
+            self.stdout.write(f"Escalated {len(escalated)} hazard(s) under the two-strike rule.")
         self.stdout.write(f"Demo accounts (password: {password}):")
         for username, role, display, desc in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {role.label:<6} {display:<4} {desc}")
