@@ -256,7 +256,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --- Email -------------------------------------------------------------------------------
 # EMAIL_* environment variables build Django 6.1's MAILERS (the EMAIL_* settings are
 # deprecated there). Console backend by default: mail shows in the worker's log.
-EMAIL_BACKEND_PATH = _env("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_PATH = _env(
+    "EMAIL_BACKEND",
+    env.str,
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 _mail_options: dict = {}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     _mail_options = {

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("config.api_urls")),
     path("", include("hazards.urls_dashboard")),
+    path("inspections/", include("inspections.urls")),
     path("", include("accounts.urls")),
 ]
