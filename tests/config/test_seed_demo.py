@@ -55,3 +55,16 @@ def test_seed_demo_scope_facts_hold():
     assert ent_a.enterprise_id not in supervised and ent_b.enterprise_id not in supervised
     assert supervised
     assert leader_a.enterprise_id == ent_a.enterprise_id
+
+
+@pytest.mark.django_db
+def test_seed_demo_inspections_are_finalized_with_numbered_notices(client):
+    from inspections.models import Inspection
+
+    call_command("seed_demo", "--password", "pw-demo-1")
+    numbers = list(Inspection.objects.values_list("notice_number", flat=True))
+    assert numbers and all(numbers)
+    assert len(set(numbers)) == len(numbers)
+    # The bureau can maintain checklists in the admin.
+    assert client.login(username="bureau", password="pw-demo-1")
+    assert client.get("/admin/inspections/checklisttemplate/").status_code == 200

@@ -200,21 +200,35 @@ class Command(BaseCommand):
         user.save(update_fields=["password"])
         return user
 
+    def _grant_admin(self, user: User) -> None:
+        """The bureau maintains checklists, campaigns and the registers in the admin."""
+        from django.contrib.auth.models import Permission
+
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        perms = Permission.objects.filter(
+            content_type__app_label__in=["inspections", "enterprises"]
+        ) | Permission.objects.filter(
+            content_type__app_label="accounts", codename__endswith="_user"
+        )
+        user.user_permissions.add(*perms.exclude(codename__startswith="delete_"))
+
     def _seed_hazards(self, i, ent, officer, leader, users, departments) -> int:
         inspector = users["inspector2"] if ent.industry == "construction" else users["inspector"]
         today = local_today()
-        inspection = Inspection.objects.create(
+        # A second inspector on every visit: law enforcement needs two (执法检查两人以上).
+        partner = users["inspector"] if inspector is users["inspector2"] else users["bureau"]
+        inspection = Inspection.start(
+            by=inspector,
             enterprise=ent,
             kind=[InspectionKind.ROUTINE, InspectionKind.SPECIAL, InspectionKind.COMPREHENSIVE][
                 i % 3
             ],
+            inspectors=[inspector, partner],
             inspected_on=today - dt.timedelta(days=20 + i),
             summary="对企业安全生产主体责任落实情况进行检查。",
-            created_by=inspector,
-            status="finalized",
         )
-        inspection.inspectors.add(inspector)
-        n = 0
+        registered = []
         # Six hazards per enterprise, each taken down a different path of the workflow.
         for k, (title, location, category, level, measures) in enumerate(HAZARD_SAMPLES):
             if (i + k) % 3 == 2 and k < 4:
@@ -235,8 +249,11 @@ class Command(BaseCommand):
                 funds=2000 * (k + 1),
                 emergency_plan=EMERGENCY_PLAN if level == Level.MAJOR else "",
             )
-            n += 1
-            path = (i + k) % 6
+            registered.append((hazard, (i + k) % 6))
+        # The visit ends with a numbered rectification notice (文书号) …
+        inspection.finalize(by=inspector)
+        # … and then the hazards go their ways through the workflow.
+        for hazard, path in registered:
             if path == 1:  # submitted, awaiting re-inspection
                 hazard.submit(by=officer, note="已按要求完成整改，请复查。")
             elif path == 2:  # closed (销号)
@@ -257,4 +274,4 @@ class Command(BaseCommand):
                     )
             elif path == 5 and i % 4 == 0:  # logged in error
                 hazard.void(by=users["bureau"], reason="重复登记，予以作废。")
-        return n
+        return len(registered)
