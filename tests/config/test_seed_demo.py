@@ -66,5 +66,5 @@ def test_seed_demo_inspections_are_finalized_with_numbered_notices(client):
     assert numbers and all(numbers)
     assert len(set(numbers)) == len(numbers)
     # The bureau can maintain checklists in the admin.
-    assert client.login(username="bureau", password="pw-demo-1")
+    client.force_login(User.objects.get(username="bureau"))
     assert client.get("/admin/inspections/checklisttemplate/").status_code == 200
