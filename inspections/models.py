@@ -663,6 +663,10 @@ class Inspection(models.Model):
         self._guard_draft(inspection)
         if hazard.inspection_id != inspection.original_id:
             raise ValidationError({"hazard": [_("该隐患不是原检查发现的隐患。")]})
+        # One visit, one verdict per hazard: a second "fail" on the same visit would
+        # count twice toward the two-strike escalation rule (checked under the lock).
+        if FollowUpCheck.objects.filter(inspection=inspection, hazard=hazard).exists():
+            raise InvalidTransition(_("本次复查已记录该隐患的复查结果，不能重复复查。"))
         event = hazard.review(
             by=by, passed=passed, comment=comment, new_deadline=new_deadline, evidence=evidence
         )
