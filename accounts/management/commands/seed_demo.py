@@ -168,6 +168,7 @@ class Command(BaseCommand):
             )
             for j, t in enumerate(townships)
         }
+        self._grant_admin(users["bureau"])
         self._user(
             "inspector3", Role.INSPECTOR, "陈晓东", password, department=departments["县交通运输局"]
         )
