@@ -25,7 +25,7 @@ from accounts.permissions import has_role
 from enterprises.models import Enterprise
 from inspections.models import Inspection
 
-from .evidence import validate_image
+from .evidence import ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
 from .models import Evidence, Hazard, HazardEvent, Level
@@ -55,18 +55,19 @@ class PhotoListField(serializers.ListField):
         kwargs.setdefault("error_messages", {"max_length": _("一次最多上传 {max_length} 张照片。")})
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data) -> list[ProcessedImage]:
         files = super().to_internal_value(data)
         errors: list[str] = []
+        photos = []
         for upload in files:
             try:
-                validate_image(upload)
+                photos.append(process_image(upload))
             except DjangoValidationError as exc:
                 errors.extend(str(m) for m in exc.messages)
-            upload.seek(0)
         if errors:
             raise serializers.ValidationError(errors)
-        return files
+        # Decoded, re-encoded and hashed once; Evidence.store saves them as they are.
+        return photos
 
 
 # --- output ---------------------------------------------------------------------------

@@ -603,9 +603,11 @@ class Evidence(models.Model):
     def store(
         cls, *, hazard: Hazard, by, image, phase: str, event: HazardEvent | None = None
     ) -> Evidence:
-        from .evidence import process_image
+        from .evidence import ProcessedImage, process_image
 
-        processed = process_image(image)
+        # An upload the caller has already checked (the API does, before writing
+        # anything) is not decoded and re-encoded a second time.
+        processed = image if isinstance(image, ProcessedImage) else process_image(image)
         return cls.objects.create(
             hazard=hazard,
             event=event,
