@@ -127,8 +127,11 @@ class HazardPlanMixin(forms.Form):
         label=_("隐患等级"), choices=Level.choices, initial=Level.GENERAL, required=False
     )
     location = forms.CharField(label=_("隐患位置"), required=False, max_length=200)
+    # Required when a hazard is registered; ItemResultForm drops these errors for 合格/不适用.
     measures = forms.CharField(
-        label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("整改措施"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写整改措施。")},
     )
     deadline = forms.DateField(
         label=_("整改期限"),
@@ -156,10 +159,14 @@ class HazardPlanMixin(forms.Form):
     def __init__(self, *args, persons=(), leaders=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_person"] = UserChoiceField(
-            label=_("整改责任人"), users=persons, required=False
+            label=_("整改责任人"),
+            users=persons,
+            error_messages={"required": _("请指定整改责任人。")},
         )
         self.fields["responsible_leader"] = UserChoiceField(
-            label=_("责任领导"), users=leaders, required=False
+            label=_("责任领导"),
+            users=leaders,
+            error_messages={"required": _("请指定责任领导。")},
         )
         self.no_persons = not persons
         if len(self.fields["responsible_person"].users) == 1:

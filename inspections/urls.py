@@ -14,7 +14,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/items/<int:item_pk>/", views.item, name="item"),
-    path("<int:pk>/hazards/new/", views.hazard_new, name="hazard-new"),
+    path("<int:pk>/hazards/new/", views.hazard_new, name="free-hazard"),
     path("<int:pk>/finalize/", views.finalize, name="finalize"),
     path("<int:pk>/follow-up/<int:hazard_pk>/", views.follow_up_review, name="follow-up-review"),
 ]

@@ -353,3 +353,85 @@ def test_a_follow_up_visit_fails_a_hazard_with_a_new_deadline(
     assert result.get_by_test_id("review-fail").count() == 0  # one verdict per visit
     check_page(page)
     screenshot(page, "inspector-12-follow-up-done")
+
+
+def test_a_free_hazard_on_a_phone_gets_the_major_deadline_when_graded_major(
+    world, checklist, pages, login, jpeg, screenshot
+):
+    inspection = Inspection.start(
+        by=world.inspector,
+        enterprise=world.ent_a,
+        kind="spot",
+        inspectors=[world.inspector, checklist[1]],
+    )
+    page = login(pages.phone(), world.inspector, via_form=False)
+    page.goto(f"/inspections/{inspection.pk}/")
+    assert "本次检查未使用检查表" in page.locator(".insp").inner_text()
+    page.get_by_test_id("add-hazard").click()
+    page.wait_for_url(f"**/inspections/{inspection.pk}/hazards/new/")
+    today = timezone.localdate()
+    deadline = page.locator("#id_deadline")
+    assert deadline.input_value() == (today + dt.timedelta(days=15)).isoformat()
+    page.fill("#id_title", "液氨储罐区未设置泄漏报警装置")
+    page.select_option("#id_category", "equipment")
+    # inspect.js: grading it major moves the untouched deadline to +60 days.
+    page.select_option("#id_level", "major")
+    assert deadline.input_value() == (today + dt.timedelta(days=60)).isoformat()
+    page.select_option("#id_responsible_person", str(world.user_a.pk))
+    page.select_option("#id_responsible_leader", str(world.leader_a.pk))
+    page.fill("#id_measures", "加装可燃有毒气体泄漏报警装置并与紧急切断联锁")
+    page.fill("#id_emergency_plan", "设置警戒区，配备正压式空气呼吸器")
+    page.locator("#id_photos").set_input_files([jpeg("a.jpg"), jpeg("b.jpg", (40, 90, 180))])
+    check_page(page)
+    screenshot(page, "inspector-13-free-hazard")
+    with page.expect_navigation():
+        page.get_by_test_id("save-hazard").click()
+    hazard = Hazard.objects.get()
+    assert hazard.inspection == inspection and hazard.level == Level.MAJOR
+    assert hazard.deadline == today + dt.timedelta(days=60)
+    assert hazard.evidence.count() == 2
+    assert f"已登记隐患 {hazard.code}" in page.get_by_test_id("messages").inner_text()
+    assert hazard.code in page.locator("#hazards").inner_text()
+
+
+def test_failing_an_item_works_without_javascript(world, checklist, browser, live_server):
+    """County phones and locked-down browsers: the plain forms must do the whole job."""
+    from django.conf import settings
+    from django.test import Client
+
+    template, _ = checklist
+    inspection = Inspection.start(
+        by=world.inspector, enterprise=world.ent_a, kind="routine", template=template
+    )
+    client = Client()
+    client.force_login(world.inspector)
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 812}, base_url=live_server.url
+    )
+    try:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page = context.new_page()
+        page.goto(f"/inspections/{inspection.pk}/")
+        item = card(page, "BT-01")
+        assert not item.locator(".hazard-fields").is_visible()
+        item.get_by_test_id("fail").click()  # a <label> for a checkbox: CSS does the rest
+        fields = item.locator(".hazard-fields")
+        assert fields.is_visible()
+        fields.locator("select[name$='-responsible_person']").select_option(str(world.user_a.pk))
+        fields.locator("select[name$='-responsible_leader']").select_option(str(world.leader_a.pk))
+        with page.expect_navigation():
+            fields.get_by_test_id("confirm-fail").click()
+        hazard = Hazard.objects.get()
+        assert hazard.title == "配电箱未可靠接地"
+        assert hazard.deadline == timezone.localdate() + dt.timedelta(days=15)
+        assert "已检查 1 / 共 4 项" in progress(page)
+    finally:
+        context.close()
