@@ -108,7 +108,8 @@ def insert_returning(
     That return value is the claim: PostgreSQL and SQLite (3.35+) both report only
     the inserted rows, so whoever inserted a row — and nobody else — goes on to
     write its event and notification. (``bulk_create(ignore_conflicts=True)`` cannot
-    say which rows it inserted.) One query, whatever the number of rows.
+    say which rows it inserted.) One query, whatever the number of rows (SQLite
+    splits beyond its bind-parameter cap, tens of thousands of rows).
     """
     if not objs:
         return []
@@ -116,17 +117,26 @@ def insert_returning(
     qn = connection.ops.quote_name
     # The columns bulk_create would write: every concrete field but the serial key.
     fields = [f for f in opts.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row_sql] * len(objs))} "
-        f"ON CONFLICT ({', '.join(qn(opts.get_field(n).column) for n in conflict)}) DO NOTHING "
-        f"RETURNING {', '.join(qn(opts.get_field(n).column) for n in returning)}"
+    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+    tail = (
+        f" ON CONFLICT ({', '.join(qn(opts.get_field(n).column) for n in conflict)}) DO NOTHING"
+        f" RETURNING {', '.join(qn(opts.get_field(n).column) for n in returning)}"
     )
+    # Chunked only where the backend caps bind parameters (SQLite), as bulk_create is.
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    inserted: list[tuple] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = [
+                f.get_db_prep_save(f.pre_save(obj, True), connection)
+                for obj in chunk
+                for f in fields
+            ]
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+            inserted.extend(cursor.fetchall())
+    return inserted
 
 
 # --- phase 1: escalations ----------------------------------------------------------------
@@ -137,7 +147,7 @@ def _threshold(threshold: int | None) -> int:
 
 
 def _escalation_batch(*, threshold: int, now: dt.datetime, limit: int) -> tuple[list, int]:
-    """One transaction, six queries at most: escalate up to ``limit`` due hazards."""
+    """One transaction, five queries: escalate up to ``limit`` due hazards."""
     with transaction.atomic():
         # Lock the due hazards. SKIP LOCKED: a hazard another sweep holds is that sweep's
         # job; one being reviewed right now is caught by the next sweep. On SQLite
@@ -336,7 +346,9 @@ def send_escalation_emails(*, now: dt.datetime | None = None, limit: int = EMAIL
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-    queryset = Escalation.objects.select_related("leader", "hazard__enterprise")
+    queryset = Escalation.objects.exclude(state=Escalation.EscalationState.RESOLVED).select_related(
+        "leader", "hazard__enterprise"
+    )
     sent = failed = 0
     with translation.override(settings.LANGUAGE_CODE):
         for pk in pending:

@@ -254,6 +254,8 @@ def test_worker_and_beat_escalate_exactly_once(world, api, cluster):
         assert hazard.title in message.get_content()
         detail = api(world.inspector).get(f"/api/v1/hazards/{hazard.pk}/").json()
         assert detail["escalated"] is True
+        timeline = api(world.inspector).get(f"/api/v1/hazards/{hazard.pk}/events/").json()
+        assert [e["kind"] for e in timeline["results"]][-1] == "escalated"
 
         # 2. A second beat beside the first: every sweep now runs twice, concurrently
         #    (the worker has four threads). A third failure is still escalated once.
