@@ -11,8 +11,10 @@ read in one SELECT, the once-only rows (``Escalation`` unique on (hazard, round)
 ``INSERT … ON CONFLICT DO NOTHING RETURNING``, and only the rows the database
 reports as inserted *by this statement* get their HazardEvent and in-app
 Notification, in the same transaction. A second sweep racing us either waits on
-the conflicting key and inserts nothing, or sees our committed rows; a worker
-killed before COMMIT leaves nothing behind, and the next sweep does it all.
+the conflicting key and inserts nothing, or sees our committed rows (the
+escalation sweep also locks the due hazards with SKIP LOCKED, so two sweeps split
+the work rather than race for it); a worker killed before COMMIT leaves nothing
+behind, and the next sweep does it all.
 
 Phase 2 — email, at least once, normally exactly once. Every row whose email is
 not marked sent (``Escalation.notified_at`` / ``HazardNotice.sent_at`` NULL) is
