@@ -235,6 +235,59 @@ class Hazard(models.Model):
             models.Index(fields=["created_at"]),
             models.Index(fields=["responsible_leader", "state"]),
             models.Index(fields=["responsible_person", "state"]),
+            # Dashboard (issue 7), PostgreSQL index-only scans: open hazards by group and
+            # enterprise; late closings for the overdue-at-month-end trend; registration
+            # dates with the breakdown columns for date-filtered figures.
+            # (Covering columns are key columns, not INCLUDE: SQLite rejects INCLUDE.)
+            models.Index(
+                fields=[
+                    "township",
+                    "department",
+                    "industry",
+                    "state",
+                    "level",
+                    "deadline",
+                    "escalation_round",
+                    "created_at",
+                    "enterprise",
+                ],
+                name="hazard_dash_open",
+                condition=Q(state__in=OPEN_STATES),
+            ),
+            models.Index(
+                fields=[
+                    "closed_at",
+                    "created_at",
+                    "deadline",
+                    "township",
+                    "department",
+                    "industry",
+                    "level",
+                ],
+                name="hazard_dash_closed_late",
+                condition=Q(state=State.CLOSED, closed_on_time=False),
+            ),
+            models.Index(
+                fields=[
+                    "created_at",
+                    "township",
+                    "department",
+                    "industry",
+                    "level",
+                    "state",
+                    "closed_on_time",
+                    "closed_at",
+                    "id",
+                ],
+                name="hazard_dash_created",
+            ),
+            # The oldest overdue hazards in deadline order, with the dashboard filters
+            # checked inside the index (no heap visit for rows that do not match).
+            models.Index(
+                fields=["deadline", "created_at", "level", "township", "department", "industry"],
+                name="hazard_dash_overdue",
+                condition=Q(state=State.RECTIFYING),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -669,7 +722,16 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["hazard", "round"], name="escalation_once_per_round"),
         ]
-        indexes = [models.Index(fields=["leader", "state"]), models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["leader", "state"]),
+            models.Index(fields=["state"]),
+            # The dashboard's list of unresolved escalations, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="escalation_unresolved",
+                condition=Q(state__in=["open", "acknowledged"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} #{self.round}"
@@ -764,3 +826,65 @@ class HazardNotice(models.Model):
                 fields=["sent_at"], name="notice_unsent", condition=Q(sent_at__isnull=True)
             )
         ]
+
+
+class HazardTally(models.Model):
+    """How many hazards are closed or voided, per registration month and dashboard
+    dimension. Those two states are final, so these counts only move when a hazard
+    reaches one, when an enterprise's township / department / industry is copied onto
+    its hazards, or (never, in this ledger) on delete.
+
+    Kept exact by PostgreSQL statement triggers on hazards_hazard, in the same
+    transaction as the change (migration 0003_dashboard_tally), so it never goes stale.
+    The dashboard reads it for the county and department scopes on PostgreSQL instead
+    of counting a million rows; open hazards are always counted live (whether one is
+    overdue depends on today). On SQLite nothing maintains it and nothing reads it.
+    ``hazards.dashboard.rebuild_tally`` recomputes it (seed_bulk, which loads with
+    triggers off, calls it).
+    """
+
+    NOT_CLOSED = dt.date(1970, 1, 1)  # closed_month of voided hazards (key columns are NOT NULL)
+
+    created_month = models.DateField()
+    township = models.ForeignKey(
+        "enterprises.Township",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "enterprises.Department",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    industry = models.CharField(max_length=32, choices=Industry.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    state = models.CharField(max_length=16, choices=State.choices)
+    closed_on_time = models.BooleanField(default=False)
+    closed_month = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("隐患统计（已销号/作废）")
+        verbose_name_plural = _("隐患统计（已销号/作废）")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "created_month",
+                    "township",
+                    "department",
+                    "industry",
+                    "level",
+                    "state",
+                    "closed_on_time",
+                    "closed_month",
+                ],
+                name="hazard_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_month} {self.state} {self.n}"

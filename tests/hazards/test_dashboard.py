@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from hazards.dashboard import DashboardFilters, build_summary
+from hazards.dashboard import DashboardFilters, build_summary, split_months
 from hazards.models import Escalation, Hazard, Level
 from tests import factories as f
 
@@ -429,3 +429,19 @@ def test_query_count_does_not_grow_with_the_data(world, frozen, api, client):
     large = measure()
     assert small == large
     assert small[0] <= 10
+
+
+def test_split_months():
+    d = dt.date
+    assert split_months(None, None) == (None, None, [])
+    assert split_months(d(2026, 3, 1), d(2026, 5, 31)) == (d(2026, 3, 1), d(2026, 5, 1), [])
+    assert split_months(d(2026, 3, 15), d(2026, 3, 20)) == (
+        d(2026, 4, 1),
+        d(2026, 2, 1),
+        [(d(2026, 3, 15), d(2026, 3, 20))],
+    )
+    assert split_months(d(2026, 3, 15), d(2026, 5, 20)) == (
+        d(2026, 4, 1),
+        d(2026, 4, 1),
+        [(d(2026, 3, 15), d(2026, 3, 31)), (d(2026, 5, 1), d(2026, 5, 20))],
+    )

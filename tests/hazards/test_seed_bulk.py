@@ -1,0 +1,143 @@
+"""seed_bulk builds a realistic county: proportions, valid codes, consistent rows."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Max
+
+from enterprises.models import Enterprise
+from hazards.dashboard import DashboardFilters, build_summary
+from hazards.models import (
+    Escalation,
+    EventKind,
+    Hazard,
+    HazardCodeCounter,
+    HazardEvent,
+    State,
+    local_today,
+)
+from inspections.models import Inspection
+from tests import factories as f
+
+CODE = re.compile(r"YH-(\d{4})-(\d{6})")
+
+
+def seed(**kw):
+    out = StringIO()
+    options = {"enterprises": 30, "hazards": 3000, "townships": 6, "years": 3, "seed": 7}
+    options.update(kw)
+    call_command("seed_bulk", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_bulk_proportions_and_consistency():
+    output = seed()
+    assert "seed_bulk done" in output
+    hazards = Hazard.objects.all()
+    assert hazards.count() == 3000
+    assert Enterprise.objects.count() == 30
+    share = {
+        row["state"]: row["n"] / 3000 for row in hazards.values("state").annotate(n=Count("pk"))
+    }
+    assert 0.75 <= share[State.CLOSED] <= 0.92
+    assert 0.01 <= share[State.PENDING_REVIEW] <= 0.10
+    assert 0.01 <= share[State.VOIDED] <= 0.08
+    overdue = hazards.overdue(local_today()).count() / 3000
+    assert 0.01 <= overdue <= 0.10
+    in_time = hazards.filter(state=State.RECTIFYING, deadline__gte=local_today()).count()
+    assert in_time > 0
+
+    # Rows agree with each other.
+    assert not hazards.filter(state=State.CLOSED, closed_at__isnull=True).exists()
+    assert not hazards.exclude(state=State.CLOSED).filter(closed_at__isnull=False).exists()
+    for h in hazards.filter(state=State.CLOSED)[:300]:
+        assert h.closed_on_time == (local_date(h.closed_at) <= h.deadline)
+    mismatched = hazards.exclude(township_id=f_enterprise("township_id")).count()
+    assert mismatched == 0
+    assert hazards.exclude(department_id=f_enterprise("supervising_department_id")).count() == 0
+    assert hazards.exclude(industry=f_enterprise("industry")).count() == 0
+    assert (
+        hazards.filter(inspection__isnull=False)
+        .exclude(inspection__enterprise_id=f_enterprise("id"))
+        .count()
+        == 0
+    )
+    assert Inspection.objects.count() > 0
+
+    # An event for each transition: every hazard was registered; every closed one passed.
+    kinds = dict(HazardEvent.objects.values_list("kind").annotate(n=Count("pk")))
+    assert kinds[EventKind.CREATED] == 3000
+    assert kinds[EventKind.REVIEW_PASSED] == share[State.CLOSED] * 3000
+    assert kinds[EventKind.VOIDED] == round(share[State.VOIDED] * 3000)
+    assert kinds[EventKind.SUBMITTED] >= kinds[EventKind.REVIEW_PASSED]
+
+    # Escalated hazards have one Escalation per round and nothing is left due.
+    escalated = hazards.filter(escalation_round__gt=0)
+    assert escalated.exists()
+    per_hazard = dict(
+        Escalation.objects.values_list("hazard_id").annotate(n=Count("pk")).order_by()
+    )
+    for h in escalated:
+        assert per_hazard[h.pk] == h.escalation_round
+        assert h.failed_reviews >= 2
+    assert Hazard.objects.due_for_escalation(2).count() == 0
+
+
+def local_date(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).date()
+
+
+def f_enterprise(field):
+    from django.db.models import F
+
+    return F(f"enterprise__{field}")
+
+
+@pytest.mark.django_db
+def test_codes_are_valid_unique_and_counters_continue(world):
+    seed(hazards=1500)
+    seed(hazards=500, seed=8)  # a second run adds to the first
+    codes = list(Hazard.objects.values_list("code", "created_at"))
+    assert len({c for c, _t in codes}) == 2000
+    last = {}
+    for code, created in codes:
+        match = CODE.fullmatch(code)
+        assert match, code
+        assert int(match.group(1)) == local_date(created).year
+        year = int(match.group(1))
+        last[year] = max(last.get(year, 0), int(match.group(2)))
+    assert dict(HazardCodeCounter.objects.values_list("year", "last")) == last
+    # Registering after the load takes the next code, no clash.
+    hazard = f.make_hazard(enterprise=world.ent_a, by=world.inspector)
+    year = local_date(hazard.created_at).year
+    assert hazard.code == f"YH-{year}-{last[year] + 1:06d}"
+    assert Hazard.objects.aggregate(m=Max("pk"))["m"] == hazard.pk
+
+
+@pytest.mark.django_db
+def test_dashboard_on_seeded_data_matches_plain_counts(world):
+    seed(hazards=2000)
+    summary = build_summary(world.bureau, DashboardFilters())
+    counts = summary["counts"]
+    assert counts["total"] == Hazard.objects.count()
+    assert counts["closed"] == Hazard.objects.filter(state=State.CLOSED).count()
+    assert counts["overdue"] == Hazard.objects.overdue().count()
+    assert sum(r["total"] for r in summary["by_township"]) == counts["total"]
+    assert (
+        sum(r["found"] for r in summary["trend"])
+        == Hazard.objects.filter(created_at__gte=summary_window_start(summary)).count()
+    )
+
+
+def summary_window_start(summary):
+    import datetime as dt
+
+    from hazards.dashboard import local_midnight
+
+    year, month = map(int, summary["trend"][0]["month"].split("-"))
+    return local_midnight(dt.date(year, month, 1))
