@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("config.api_urls")),
     path("", include("hazards.urls_dashboard")),
+    path("", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
     path("", include("accounts.urls")),
 ]
