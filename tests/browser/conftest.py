@@ -32,7 +32,9 @@ Fixtures, for this folder and for later end-to-end scenarios:
     The recorder behind every page. ``guard.allow_console("substring")`` lets an
     expected console error through (e.g. a 404 page the test asks for on
     purpose); ``guard.problems()`` lists what was recorded so far;
-    ``guard.check()`` fails now instead of at teardown.
+    ``guard.check()`` fails now instead of at teardown; ``guard.reset()``
+    forgets (tests/browser/test_harness.py shows that the guard does catch each
+    kind of problem).
 ``url(path)``
     The live server's absolute URL for a path: ``page.goto(url("/hazards/"))``.
 ``login(page, user, *, password=PASSWORD, via_form=True)``
@@ -44,8 +46,9 @@ Fixtures, for this folder and for later end-to-end scenarios:
     the page's width), full page. The folder is git-ignored; CI keeps it as
     an artifact.
 ``assert_no_horizontal_overflow(page)``
-    ``document.documentElement.scrollWidth <= window.innerWidth``; on failure it
-    names the elements that stick out.
+    ``document.documentElement.scrollWidth`` is at most the layout viewport's
+    width (``clientWidth``; see OVERFLOW_JS for why not ``innerWidth``); on
+    failure it names the elements that stick out.
 ``assert_touch_targets(page, minimum=44)``
     Every visible button, ``.btn``, input, select, textarea, ``summary``, nav link
     and choice label is at least ``minimum`` CSS pixels high.
@@ -149,6 +152,20 @@ class Guard:
 
     def allow_console(self, substring: str) -> None:
         self._allowed.append(substring)
+
+    def reset(self) -> None:
+        """Forget what was recorded so far (for tests of the guard itself)."""
+        self.collect()
+        self.console.clear()
+        self.page_errors.clear()
+        self.csp.clear()
+        self.offsite.clear()
+        for page in self._pages:
+            try:
+                if not page.is_closed():
+                    page.evaluate("() => { window.__csp = []; }")
+            except Exception:
+                pass
 
     def watch(self, context, page) -> None:
         self._pages.append(page)
@@ -338,8 +355,11 @@ def screenshot():
     return take
 
 
+# Not window.innerWidth: in a mobile context Chromium zooms out to fit wide content,
+# and innerWidth grows with it (608 for a 600-px-wide box at 375), so that check would
+# never fail on a phone. clientWidth is the layout viewport: 375.
 OVERFLOW_JS = """() => {
-  const w = window.innerWidth;
+  const w = document.documentElement.clientWidth;
   const out = [];
   if (document.documentElement.scrollWidth > w) {
     for (const el of document.querySelectorAll("body *")) {
@@ -351,15 +371,15 @@ OVERFLOW_JS = """() => {
       if (out.length > 8) break;
     }
   }
-  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: w, culprits: out};
+  return {scrollWidth: document.documentElement.scrollWidth, layoutWidth: w, culprits: out};
 }"""
 
 
 def assert_no_horizontal_overflow(page) -> None:
     result = page.evaluate(OVERFLOW_JS)
-    assert result["scrollWidth"] <= result["innerWidth"], (
+    assert result["scrollWidth"] <= result["layoutWidth"], (
         f"{page.url} scrolls sideways: scrollWidth {result['scrollWidth']} > "
-        f"{result['innerWidth']}; sticking out: {result['culprits']}"
+        f"{result['layoutWidth']}; sticking out: {result['culprits']}"
     )
 
 

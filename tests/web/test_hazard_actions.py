@@ -310,3 +310,30 @@ def test_csrf_is_enforced_on_every_action(world, hazard_a):
 
 def test_actions_accept_only_post(world, hazard_a, login):
     assert login(world.user_a).get(action(hazard_a, "submit")).status_code == 405
+
+
+def test_detail_query_count_does_not_grow_with_the_history(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    quiet = f.make_hazard(enterprise=world.ent_a, by=world.inspector, person=world.user_a)
+    busy = f.make_hazard(enterprise=world.ent_a, by=world.inspector, person=world.user_a)
+    for _ in range(4):
+        busy.submit(by=world.user_a, note="已整改", evidence=[jpeg(), jpeg()])
+        busy.review(
+            by=world.inspector,
+            passed=False,
+            comment="未整改到位",
+            new_deadline=busy.deadline + dt.timedelta(days=1),
+        )
+    client = login(world.inspector)
+
+    def count(h) -> int:
+        client.get(detail(h))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(detail(h)).status_code == 200
+        return len(ctx)
+
+    assert count(quiet) == count(busy)
