@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.permissions import IsBureauOrReadOnly
+from hazards.filters import IdFilter
 
 from .models import Department, Enterprise, Township
 
@@ -49,7 +50,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
-    department = django_filters.NumberFilter(field_name="supervising_department")
+    department = IdFilter(field_name="supervising_department_id")
 
     class Meta:
         model = Enterprise

@@ -9,6 +9,7 @@ hazard's timeline (written by the Escalation transition methods).
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 
+from .filters import IdFilter
 from .models import Escalation
 
 
@@ -92,6 +94,18 @@ STEP_RESPONSES = {
 }
 
 
+class EscalationFilter(django_filters.FilterSet):
+    """Integer filters that refuse ``1.5`` or ``abc`` (400) instead of guessing."""
+
+    hazard = IdFilter()
+    round = IdFilter()
+    leader = IdFilter()
+
+    class Meta:
+        model = Escalation
+        fields = ["state", "hazard", "round", "leader"]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("升级督办列表（安监局：全部；责任领导：本人的）"), tags=["escalations"]
@@ -104,7 +118,7 @@ STEP_RESPONSES = {
 )
 class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = EscalationSerializer
-    filterset_fields = ["state", "hazard", "round", "leader"]
+    filterset_class = EscalationFilter
     ordering_fields = ["created_at", "round"]
 
     def get_queryset(self):

@@ -13,7 +13,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
-from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -24,19 +23,58 @@ from .models import OPEN_STATES, Category, Hazard, Level, State, local_today
 OPEN = "open"
 
 
-class YesNoWidget(BooleanWidget):
-    """Accepts true/false/1/0 (API) and renders a Chinese select (browser)."""
+class YesNoWidget(forms.Select):
+    """A Chinese yes/no select (browser) that hands the raw value to the field, so a
+    malformed value in the API is refused instead of silently ignored."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+        super().__init__(attrs, choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+
+
+class StrictBooleanField(forms.Field):
+    widget = YesNoWidget
+    TRUE = {"true", "1", "yes"}
+    FALSE = {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IdField(forms.IntegerField):
+    """A database id: a whole number within BIGINT (a larger one is a 400, not a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """An integer id (``?enterprise=1.5`` is a 400, not a silent miss)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
+
+
+class IsoDateField(forms.DateField):
+    """Dates as the schema documents them: YYYY-MM-DD only."""
+
+    input_formats = ["%Y-%m-%d"]
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -66,23 +104,21 @@ class HazardFilter(django_filters.FilterSet):
         queryset=Department.objects.all(), label=_("监管部门")
     )
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("行业"))
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", widget=YesNoWidget, label=_("已逾期")
-    )
-    escalated = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(method="filter_overdue", widget=YesNoWidget, label=_("已逾期"))
+    escalated = StrictBooleanFilter(
         method="filter_escalated", widget=YesNoWidget, label=_("已升级督办")
     )
-    deadline_after = django_filters.DateFilter(
+    deadline_after = IsoDateFilter(
         field_name="deadline", lookup_expr="gte", label=_("整改期限不早于")
     )
-    deadline_before = django_filters.DateFilter(
+    deadline_before = IsoDateFilter(
         field_name="deadline", lookup_expr="lte", label=_("整改期限不晚于")
     )
     # __date converts created_at to the current time zone (Asia/Shanghai) in SQL.
-    created_after = django_filters.DateFilter(
+    created_after = IsoDateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("登记日期不早于")
     )
-    created_before = django_filters.DateFilter(
+    created_before = IsoDateFilter(
         field_name="created_at", lookup_expr="date__lte", label=_("登记日期不晚于")
     )
     q = django_filters.CharFilter(method="search", label=_("编号、名称或企业"))
