@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,8 @@ def data_statements(captured: list[dict]) -> list[str]:
     out = []
     for q in captured:
         sql = q["sql"]
+        if sql.startswith("DECLARE "):  # a server-side cursor (QuerySet.iterator())
+            sql = re.split(r" CURSOR (?:WITH HOLD )?FOR ", sql, maxsplit=1)[1]
         head = sql.lstrip().upper()
         if head.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ")):
             continue
@@ -430,7 +433,7 @@ def sweep(args):
 
 def export(args):
     """Runs the export in a child process so its peak memory is the export's own."""
-    header(f"Excel export of {args.rows} rows (time, peak RSS of the process)")
+    print(f"\n== Excel export of {args.rows} rows (time, peak RSS of the process)", flush=True)
     if not (ROOT / "hazards" / "export.py").exists():
         print("hazards/export.py is not there yet")
         return

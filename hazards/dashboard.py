@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -316,36 +317,49 @@ def split_months(
 GROUP = ("township_id", "department_id", "industry")
 
 
-def _month_bounds(starts: list[dt.date]) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Each trend month as [local midnight of its first day, of the next month's)."""
-    nexts = [*starts[1:], _month_end(starts[-1]) + dt.timedelta(days=1)]
-    return [(local_midnight(a), local_midnight(b)) for a, b in zip(starts, nexts, strict=True)]
+def _month(value) -> dt.date | None:
+    """A month key: TruncMonth gives an aware datetime (current zone), the tally a date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
 
 
-def _live_terminal(qs, starts: list[dt.date]) -> list[dict]:
-    """Closed and voided hazards per group, counted from the hazard rows, in the tally's
-    shape: closed, voided, closed_on_time, found per trend month (f0…) and closed per
-    trend month (c0…)."""
-    bounds = _month_bounds(starts)
-    counts = {
-        "closed": Count("created_at", filter=Q(state=State.CLOSED)),
-        "voided": Count("created_at", filter=Q(state=State.VOIDED)),
-        "closed_on_time": Count("created_at", filter=Q(state=State.CLOSED, closed_on_time=True)),
-    }
-    for i, (lo, hi) in enumerate(bounds):
-        counts[f"f{i}"] = Count("created_at", filter=Q(created_at__gte=lo, created_at__lt=hi))
-        counts[f"c{i}"] = Count(
-            "created_at", filter=Q(state=State.CLOSED, closed_at__gte=lo, closed_at__lt=hi)
-        )
-    return list(qs.filter(state__in=TERMINAL_STATES).values(*GROUP).annotate(**counts).order_by())
+TERMINAL_COUNTS = {
+    "closed": Q(state=State.CLOSED),
+    "voided": Q(state=State.VOIDED),
+    "closed_on_time": Q(state=State.CLOSED, closed_on_time=True),
+}
 
 
-def _terminal_rows(scoped, filters: DashboardFilters, scope, starts: list[dt.date]) -> list:
-    """(4) Closed and voided hazards per group (see ``_live_terminal`` for the columns).
-    From HazardTally when the scope allows it — whole months only: the partial months at
-    the ends of a date filter are counted live — otherwise from the hazard rows."""
+def _live_terminal(qs, window: dt.date) -> tuple[list[dict], list[tuple]]:
+    """Closed and voided hazards counted from the hazard rows, in the tally's shapes:
+    per group (closed, voided, closed_on_time), and (registration month, closing month,
+    state, n) for those registered or closed in the trend window."""
+    qs = qs.filter(state__in=TERMINAL_STATES)
+    groups = list(
+        qs.values(*GROUP)
+        .annotate(**{k: Count("created_at", filter=q) for k, q in TERMINAL_COUNTS.items()})
+        .order_by()
+    )
+    start = local_midnight(window)
+    monthly = (
+        qs.filter(Q(created_at__gte=start) | Q(closed_at__gte=start))
+        .annotate(fm=TruncMonth("created_at"), cm=TruncMonth("closed_at"))
+        .values("state", "fm", "cm")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return groups, [(_month(r["fm"]), _month(r["cm"]), r["state"], r["n"]) for r in monthly]
+
+
+def _terminal(scoped, filters: DashboardFilters, scope, window: dt.date):
+    """(4) Closed and voided hazards (see ``_live_terminal`` for the shapes). From
+    HazardTally when the scope allows it — whole months only: the partial months at the
+    ends of a date filter are counted live — otherwise from the hazard rows."""
     if scope is None:
-        return _live_terminal(scoped, starts)
+        return _live_terminal(scoped, window)
     first, last, edges = split_months(filters.created_after, filters.created_before)
     tally = HazardTally.objects.filter(n__gt=0)
     if scope[0] == "department":
@@ -362,15 +376,18 @@ def _terminal_rows(scoped, filters: DashboardFilters, scope, starts: list[dt.dat
         tally = tally.filter(created_month__gte=first)
     if last:
         tally = tally.filter(created_month__lte=last)
-    sums = {
-        "closed": Sum("n", filter=Q(state=State.CLOSED)),
-        "voided": Sum("n", filter=Q(state=State.VOIDED)),
-        "closed_on_time": Sum("n", filter=Q(state=State.CLOSED, closed_on_time=True)),
-    }
-    for i, start in enumerate(starts):
-        sums[f"f{i}"] = Sum("n", filter=Q(created_month=start))
-        sums[f"c{i}"] = Sum("n", filter=Q(state=State.CLOSED, closed_month=start))
-    rows = list(tally.values(*GROUP).annotate(**sums).order_by())
+    groups = list(
+        tally.values(*GROUP)
+        .annotate(**{k: Sum("n", filter=q) for k, q in TERMINAL_COUNTS.items()})
+        .order_by()
+    )
+    monthly_rows = (
+        tally.filter(Q(created_month__gte=window) | Q(state=State.CLOSED, closed_month__gte=window))
+        .values("state", "created_month", "closed_month")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    monthly = [(r["created_month"], r["closed_month"], r["state"], r["n"]) for r in monthly_rows]
     if edges:
         days = Q()
         for lo, hi in edges:
@@ -378,8 +395,10 @@ def _terminal_rows(scoped, filters: DashboardFilters, scope, starts: list[dt.dat
                 created_at__gte=local_midnight(lo),
                 created_at__lt=local_midnight(hi + dt.timedelta(days=1)),
             )
-        rows += _live_terminal(scoped.filter(days), starts)
-    return rows
+        more_groups, more_monthly = _live_terminal(scoped.filter(days), window)
+        groups += more_groups
+        monthly += more_monthly
+    return groups, monthly
 
 
 def build_summary(
@@ -428,20 +447,26 @@ def build_summary(
     cond = figure_conditions(today)
     starts = month_starts(today)
 
-    # (3) Open hazards per group, live, with those found in each trend month.
-    open_counts = {key: Count("created_at", filter=cond[key]) for key in OPEN_KEYS}
-    for i, (lo, hi) in enumerate(_month_bounds(starts)):
-        open_counts[f"f{i}"] = Count("created_at", filter=Q(created_at__gte=lo, created_at__lt=hi))
+    # (3) Open hazards per group, live, and those of them found in each trend month.
+    open_q = scoped.filter(state__in=OPEN_STATES)
     open_rows = (
-        scoped.filter(state__in=OPEN_STATES).values(*GROUP).annotate(**open_counts).order_by()
+        open_q.values(*GROUP)
+        .annotate(**{key: Count("created_at", filter=cond[key]) for key in OPEN_KEYS})
+        .order_by()
+    )
+    open_monthly = (
+        open_q.filter(created_at__gte=local_midnight(starts[0]))
+        .annotate(fm=TruncMonth("created_at"))
+        .values("fm")
+        .annotate(n=Count("*"))
+        .order_by()
     )
     # (4) Closed and voided: the tally, or live.
     scope = tally_scope(user) if use_tally else None
-    terminal = _terminal_rows(scoped, filters, scope, starts)
+    terminal, terminal_monthly = _terminal(scoped, filters, scope, starts[0])
 
-    # Roll the groups up into the KPIs, the three breakdowns and the trend.
-    months = range(len(starts))
-    summed = (*COUNT_KEYS, "closed_on_time", *(f"f{i}" for i in months), *(f"c{i}" for i in months))
+    # Roll the groups up into the KPIs and the three breakdowns.
+    summed = (*COUNT_KEYS, "closed_on_time")
     totals: dict[str, int] = dict.fromkeys(summed, 0)
     by: dict[str, dict] = {dim: {} for dim in GROUP}
     for row in (*open_rows, *terminal):
@@ -450,8 +475,16 @@ def build_summary(
         _add(totals, counts)
         for dim, acc in by.items():
             _add(acc.setdefault(row[dim], dict.fromkeys(COUNT_KEYS, 0)), counts)
-    found = {start: totals[f"f{i}"] for i, start in enumerate(starts)}
-    closed_by_month = {start: totals[f"c{i}"] for i, start in enumerate(starts)}
+    # ... and the months into the trend's found / closed.
+    found: dict[dt.date | None, int] = {}
+    closed_by_month: dict[dt.date | None, int] = {}
+    for row in open_monthly:
+        month = _month(row["fm"])
+        found[month] = found.get(month, 0) + row["n"]
+    for fm, cm, state, n in terminal_monthly:
+        found[fm] = found.get(fm, 0) + n
+        if state == State.CLOSED:
+            closed_by_month[cm] = closed_by_month.get(cm, 0) + n
 
     closed = totals["closed"]
     summary: dict = {

@@ -281,6 +281,10 @@ class Hazard(models.Model):
                 ],
                 name="hazard_dash_created",
             ),
+            # Ledger counts filtered by township (+ industry, level, state): index-only.
+            models.Index(
+                fields=["township", "industry", "level", "state"], name="hazard_township_industry"
+            ),
             # The oldest overdue hazards in deadline order, with the dashboard filters
             # checked inside the index (no heap visit for rows that do not match).
             models.Index(

@@ -428,7 +428,7 @@ def test_query_count_does_not_grow_with_the_data(world, frozen, api, client):
     assert Hazard.objects.count() == 200
     large = measure()
     assert small == large
-    assert small[0] <= 10
+    assert small[0] <= 12
 
 
 def test_split_months():
