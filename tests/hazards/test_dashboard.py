@@ -259,6 +259,29 @@ def test_links_carry_the_dashboard_filters(county):
     assert s["counts"]["major_open"] == 0 and s["links"]["major_open"] is None
 
 
+@pytest.mark.parametrize("who", ["bureau", "inspector_housing", "user_a"])
+def test_links_open_a_ledger_page_with_the_same_count(county, client, who):
+    """End to end: the browser ledger page at the link shows the dashboard's number."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/hazards/")
+    except Resolver404:
+        pytest.skip("the ledger page is not there yet")
+    user = getattr(county, who)
+    client.force_login(user)
+    summary = summary_for(user, township=county.t1.pk)
+    checked = 0
+    for name, value, url in _linked_figures(summary):
+        if url is None:
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["page"].paginator.count == value, (name, url)
+        checked += 1
+    assert checked >= 20
+
+
 @pytest.mark.postgres
 def test_links_agree_with_the_ledger_api_count(county, api):
     client = api(county.inspector_housing)
