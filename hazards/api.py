@@ -254,11 +254,31 @@ class HazardPermission(permissions.BasePermission):
 
     message = _("只有检查员、安监局或企业用户可以登记隐患。")
 
+    # Who may ever take each step: a role that never may is refused up front (403),
+    # before the body is read; the model's guard still decides for the allowed roles.
+    ROLES_BY_ACTION = {
+        "create": ((Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE), message),
+        "submit": ((Role.ENTERPRISE,), _("只有企业用户可以提交本企业的隐患整改。")),
+        "review": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以复查。")),
+        "extend": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以延期。")),
+        "level": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以变更隐患等级。")),
+        "void": ((Role.BUREAU,), _("只有安监局可以作废隐患。")),
+    }
+
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        if getattr(view, "action", None) == "create":
-            return has_role(request.user, Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE)
+        rule = self.ROLES_BY_ACTION.get(getattr(view, "action", None))
+        if rule is None:
+            return True
+        roles, message = rule
+        if not has_role(request.user, *roles):
+            self.message = message
+            return False
+        return True
+        if not has_role(request.user, *roles):
+            self.message = _("您的角色不能进行此操作。")
+            return False
         return True
 
 

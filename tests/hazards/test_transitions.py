@@ -92,11 +92,12 @@ def test_peer_enterprise_cannot_even_see_the_hazard(world, api, hazard):
 
 
 @pytest.mark.parametrize("who", ["inspector", "bureau", "leader_a"])
-def test_in_scope_non_owner_submit_is_409(world, api, hazard, who):
+def test_only_enterprise_users_submit(world, api, hazard, who):
+    # A role that may never submit is refused up front (403), before scope or body.
     before = snapshot(hazard)
     resp = api(getattr(world, who)).post(url(hazard, "submit"), {"note": "代为提交"})
-    assert resp.status_code == 409
-    assert resp.json()["detail"] == "只能提交本企业的隐患整改。"
+    assert resp.status_code == 403
+    assert resp.json()["detail"] == "只有企业用户可以提交本企业的隐患整改。"
     assert snapshot(hazard) == before
 
 
@@ -110,7 +111,10 @@ def test_outsider_inspector_gets_404(world, api, hazard):
         ("level", {"level": "major", "emergency_plan": "x"}),
     ]:
         resp = api(world.inspector_housing).post(url(hazard, action), data)
-        assert resp.status_code == 404, action
+        # Steps an inspector may take: out of scope looks missing (404). Steps no
+        # inspector may take are refused by role (403), which says nothing about the hazard.
+        expected = 403 if action in ("submit", "void") else 404
+        assert resp.status_code == expected, action
     assert snapshot(hazard) == before
 
 
@@ -236,7 +240,7 @@ def test_owner_enterprise_and_leader_cannot_review(world, api, hazard, who):
     _pending(world, hazard)
     before = snapshot(hazard)
     resp = api(getattr(world, who)).post(url(hazard, "review"), {"result": "pass"})
-    assert resp.status_code == 409
+    assert resp.status_code == 403
     assert resp.json()["detail"] == "只有检查员或安监局可以复查。"
     assert snapshot(hazard) == before
 
@@ -315,7 +319,7 @@ def test_enterprise_and_leader_cannot_extend(world, api, hazard, who):
     resp = api(getattr(world, who)).post(
         url(hazard, "extend"), {"deadline": future(60).isoformat(), "reason": "请求延期"}
     )
-    assert resp.status_code == 409
+    assert resp.status_code == 403
     assert resp.json()["detail"] == "只有检查员或安监局可以延期。"
     assert snapshot(hazard) == before
 
@@ -356,7 +360,7 @@ def test_bureau_voids_an_open_hazard(world, api, hazard, make):
 def test_only_the_bureau_voids(world, api, hazard, who):
     before = snapshot(hazard)
     resp = api(getattr(world, who)).post(url(hazard, "void"), {"reason": "误登记"})
-    assert resp.status_code == 409
+    assert resp.status_code == 403
     assert resp.json()["detail"] == "只有安监局可以作废隐患。"
     assert snapshot(hazard) == before
 
@@ -412,7 +416,7 @@ def test_enterprise_cannot_regrade_its_own_hazard(world, api):
     )
     before = snapshot(hazard)
     resp = api(world.user_a).post(url(hazard, "level"), {"level": "general", "reason": "小事"})
-    assert resp.status_code == 409
+    assert resp.status_code == 403
     assert snapshot(hazard) == before
 
 
