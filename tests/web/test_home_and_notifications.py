@@ -98,3 +98,14 @@ def test_mark_read_never_redirects_off_site(world, login):
         reverse("notification-read", args=[mine.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("notifications")
+
+
+def test_error_pages_are_chinese_and_keep_the_layout(world, login):
+    client = login(world.leader_a)
+    forbidden = client.get(reverse("hazard-new"))
+    assert forbidden.status_code == 403
+    assert "没有权限" in forbidden.content.decode()
+    missing = client.get("/hazards/999999/")
+    assert missing.status_code == 404
+    assert "页面不存在" in missing.content.decode()
+    assert 'data-testid="bell"' in missing.content.decode()
