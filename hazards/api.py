@@ -20,15 +20,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from accounts.models import Role, User
-from accounts.permissions import has_role
+from accounts.models import User
 from enterprises.models import Enterprise
 from inspections.models import Inspection
 
 from .evidence import ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
-from .models import Evidence, Hazard, HazardEvent, Level
+from .models import STEP_ROLES, Evidence, Hazard, HazardEvent, Level, may_take_step
 
 MAX_PHOTOS = 10
 
@@ -254,30 +253,16 @@ class HazardPermission(permissions.BasePermission):
 
     message = _("只有检查员、安监局或企业用户可以登记隐患。")
 
-    # Who may ever take each step: a role that never may is refused up front (403),
-    # before the body is read; the model's guard still decides for the allowed roles.
-    ROLES_BY_ACTION = {
-        "create": ((Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE), message),
-        "submit": ((Role.ENTERPRISE,), _("只有企业用户可以提交本企业的隐患整改。")),
-        "review": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以复查。")),
-        "extend": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以延期。")),
-        "level": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以变更隐患等级。")),
-        "void": ((Role.BUREAU,), _("只有安监局可以作废隐患。")),
-    }
-
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        rule = self.ROLES_BY_ACTION.get(getattr(view, "action", None))
-        if rule is None:
+        action = getattr(view, "action", None)
+        step = "register" if action == "create" else action
+        if step not in STEP_ROLES:
             return True
-        roles, message = rule
-        if not has_role(request.user, *roles):
-            self.message = message
-            return False
-        return True
-        if not has_role(request.user, *roles):
-            self.message = _("您的角色不能进行此操作。")
+        if not may_take_step(request.user, step):
+            # A role that may never take this step is refused before the body is read.
+            self.message = STEP_ROLES[step][1]
             return False
         return True
 

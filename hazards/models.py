@@ -38,6 +38,25 @@ class State(models.TextChoices):
 
 OPEN_STATES = (State.RECTIFYING, State.PENDING_REVIEW)
 
+# Who may ever take each step of the workflow (the API and the pages refuse other roles
+# with 403 before looking at the hazard; the transition's guard decides the rest).
+STEP_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "register": (
+        (Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE),
+        _("只有检查员、安监局或企业用户可以登记隐患。"),
+    ),
+    "submit": ((Role.ENTERPRISE,), _("只有企业用户可以提交本企业的隐患整改。")),
+    "review": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以复查。")),
+    "extend": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以延期。")),
+    "level": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以变更隐患等级。")),
+    "void": ((Role.BUREAU,), _("只有安监局可以作废隐患。")),
+}
+
+
+def may_take_step(user, step: str) -> bool:
+    roles, _message = STEP_ROLES[step]
+    return bool(user.is_authenticated and (user.is_superuser or user.role in roles))
+
 
 class Category(models.TextChoices):
     PERSON = "person", _("人的不安全行为")

@@ -40,7 +40,15 @@ from .forms import (
     VoidForm,
     add_model_errors,
 )
-from .models import OPEN_STATES, Escalation, Evidence, Hazard, HazardEvent
+from .models import (
+    OPEN_STATES,
+    STEP_ROLES,
+    Escalation,
+    Evidence,
+    Hazard,
+    HazardEvent,
+    may_take_step,
+)
 
 PAGE_SIZE = 25
 
@@ -237,6 +245,9 @@ def _act(request: HttpRequest, pk: int, name: str, perform, success: str) -> Htt
     ``perform(hazard, form)`` calls the model's transition method. A form that does
     not parse comes back with its errors; an action the hazard's state or the user's
     role does not allow comes back as a message on the hazard's page."""
+    if not may_take_step(request.user, name):
+        # A role that may never take this step: 403, before the hazard is even looked up.
+        raise PermissionDenied(STEP_ROLES[name][1])
     hazard = _hazard_or_404(request, pk)
     form_class = ACTION_FORMS[name]
     kwargs = {"hazard": hazard} if name == "review" else {}

@@ -406,7 +406,10 @@ def test_failing_an_item_works_without_javascript(world, checklist, browser, liv
     client = Client()
     client.force_login(world.inspector)
     context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 375, "height": 812}, base_url=live_server.url
+        java_script_enabled=False,
+        viewport={"width": 375, "height": 812},
+        base_url=live_server.url,
+        locale="zh-CN",
     )
     try:
         context.add_cookies(
