@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .models import Notification, Role
 
@@ -237,6 +237,7 @@ HOMES = {
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The role's home page: what this person must do today, then the lists behind it."""
     from hazards.models import local_today
@@ -254,6 +255,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=request.user)
     show = request.GET.get("show", "all")

@@ -50,6 +50,8 @@ STEP_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
     "extend": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以延期。")),
     "level": ((Role.INSPECTOR, Role.BUREAU), _("只有检查员或安监局可以变更隐患等级。")),
     "void": ((Role.BUREAU,), _("只有安监局可以作废隐患。")),
+    "acknowledge": ((Role.LEADER,), _("只有被督办的责任领导可以签收。")),
+    "resolve": ((Role.BUREAU,), _("只有安监局可以作出追责处理。")),
 }
 
 

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
 from accounts.permissions import has_role
@@ -98,6 +98,7 @@ def _dress_filter_form(form) -> None:
 
 
 @login_required
+@require_safe
 def hazard_list(request: HttpRequest) -> HttpResponse:
     """The ledger in the user's scope, with the API's filters (the same FilterSet),
     so its count equals the dashboard figure that links here."""
@@ -235,6 +236,7 @@ def _render_detail(
 
 
 @login_required
+@require_safe
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _hazard_or_404(request, pk))
 
@@ -372,6 +374,7 @@ def _escalation_user(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
 def escalation_list(request: HttpRequest) -> HttpResponse:
     """A leader's escalations (我的督办), or all of them for the bureau."""
     _escalation_user(request)
@@ -425,11 +428,14 @@ def _render_escalation(request: HttpRequest, esc: Escalation, bound: dict | None
 
 
 @login_required
+@require_safe
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_escalation(request, _escalation_or_404(request, pk))
 
 
 def _esc_act(request: HttpRequest, pk: int, name: str, form_class, perform, success: str):
+    if not may_take_step(request.user, name):
+        raise PermissionDenied(STEP_ROLES[name][1])
     esc = _escalation_or_404(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from enterprises.models import Industry
 
@@ -46,6 +47,7 @@ def _chart_data(summary: dict) -> dict:
 
 
 @login_required
+@require_safe
 def dashboard(request):
     filters, form, townships, departments = parse_filters(request.GET)
     if form.errors:

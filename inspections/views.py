@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
 from config.errors import InvalidTransition
@@ -123,6 +123,7 @@ def _photo_hint(request: HttpRequest, form) -> None:
 
 
 @inspector_required
+@require_safe
 def inspection_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     mine = Inspection.inspectors.through.objects.filter(user_id=user.pk).values("inspection_id")
@@ -601,6 +602,7 @@ def _with_rate(campaign: Campaign) -> Campaign:
 
 
 @inspector_required
+@require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.with_progress(user=request.user).order_by("-starts_on", "-pk")
     page = Paginator(campaigns, 20).get_page(request.GET.get("page"))
@@ -610,6 +612,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @inspector_required
+@require_safe
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(
         Campaign.objects.with_progress(user=request.user).prefetch_related("sectors", "townships"),
