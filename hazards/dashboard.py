@@ -9,17 +9,16 @@ of ledger filter parameters (the ``HazardFilter`` names: ``state``, ``level``,
 lists exactly the hazards the number counts.
 
 The number of SQL queries does not depend on the data size (see ``build_summary``):
-
-1. townships and 2. departments (small reference tables: filter choices and names);
-3. open hazards per (township, department, industry, registration month), live;
-4. closed and voided hazards per the same groups — from HazardTally (exact, kept by
-   triggers) for the county and department scopes on PostgreSQL, plus one live query
-   for the partial months at the ends of a date filter; from the rows otherwise.
-   The KPIs, the three breakdowns and the found/closed trend are sums over these few
-   thousand groups, so a million rows are never scanned;
-5. and 6. overdue at each month end (open past deadline; closed late);
-7. the ten oldest overdue hazards; 8. unresolved escalations;
-9. enterprises with the most open hazards and 10. their names.
+townships and departments (small reference tables: filter choices and names); open
+hazards per (township, department, industry) and per registration month, live;
+closed and voided hazards per the same groups and months — from HazardTally (exact,
+kept by triggers) for the county and department scopes on PostgreSQL, plus two live
+queries for the partial months at the ends of a date filter, or from the rows for
+other scopes; overdue at each month end (open past deadline; closed late); the ten
+oldest overdue hazards; unresolved escalations; the enterprises with the most open
+hazards and their names. The KPIs, breakdowns and trend are sums over at most a few
+thousand groups, so a million rows are never scanned; every live query is an
+index-only scan of a covering (partial) index on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -69,12 +68,11 @@ FIGURE_PARAMS: dict[str, dict[str, str | list[str]]] = {
 }
 
 
-# Counted columns are NOT NULL columns of the covering indexes (COUNT(*) takes no
-# FILTER in Django), so PostgreSQL can answer from the index alone.
-
-
 def figure_conditions(today: dt.date) -> dict[str, Q]:
-    """The SQL condition of each figure — the same sets as FIGURE_PARAMS select."""
+    """The SQL condition of each figure — the same sets as FIGURE_PARAMS select.
+    (Counted with ``Count("created_at", filter=…)``: COUNT(*) takes no FILTER in Django,
+    and created_at is a NOT NULL column of every covering index, so PostgreSQL answers
+    from the index alone.)"""
     return {
         "total": Q(),
         "rectifying": Q(state=State.RECTIFYING),
