@@ -35,7 +35,7 @@ test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	APP_ENV=test $(PY) manage.py makemigrations --check --dry-run
-	APP_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	APP_ENV=test $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

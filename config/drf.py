@@ -19,18 +19,34 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-_many_to_internal = serializers.ManyRelatedField.to_internal_value
+def _only_lists(original):
+    """A list (of ids, of choices) must be a list: ``{}`` or ``"1"`` is refused, not
+    read as empty or as its characters."""
 
+    def to_internal_value(self, data):
+        if not isinstance(data, list | tuple):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return original(self, data)
 
-def _strict_many_to_internal(self, data):
-    """A list of ids must be a list: ``{}`` or ``"1"`` is refused, not read as empty."""
-    if not isinstance(data, list | tuple):
-        self.fail("not_a_list", input_type=type(data).__name__)
-    return _many_to_internal(self, data)
+    return to_internal_value
 
 
 def install() -> None:
     mapping = serializers.ModelSerializer.serializer_field_mapping
     for field in (models.CharField, models.TextField):
         mapping[field] = StrictCharField
-    serializers.ManyRelatedField.to_internal_value = _strict_many_to_internal
+    for cls in (serializers.ManyRelatedField, serializers.MultipleChoiceField):
+        if not getattr(cls, "_only_lists", False):
+            cls.to_internal_value = _only_lists(cls.to_internal_value)
+            cls._only_lists = True
+
+
+def empty_query_values_mean_no_filter(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a filter sent empty (``?township=``) means "no
+    filter", as when a browser submits an untouched form field; say so in the schema."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if param.get("in") == "query" and param["name"] not in ("page", "page_size"):
+                    param["allowEmptyValue"] = True
+    return result

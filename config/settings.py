@@ -311,6 +311,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.drf.empty_query_values_mean_no_filter",
+    ],
     # One name for a choice set used by several fields (hazard state, event from/to state).
     "ENUM_NAME_OVERRIDES": {
         "HazardStateEnum": "hazards.models.State",

@@ -65,3 +65,29 @@ def test_a_list_of_ids_must_be_a_list(world, api):
     assert resp.status_code == 400, resp.content
     assert "townships" in resp.json()
     assert Campaign.objects.count() == before
+
+
+def test_a_list_of_choices_must_be_a_list(world, api):
+    before = Campaign.objects.count()
+    resp = api(world.bureau).post(
+        "/api/v1/campaigns/",
+        {
+            "name": "交通运输专项整治",
+            "kind": "special",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31",
+            "industries": {"transport": 1},
+        },
+        format="json",
+    )
+    assert resp.status_code == 400, resp.content
+    assert "industries" in resp.json()
+    assert Campaign.objects.count() == before
+
+
+def test_an_empty_filter_means_no_filter(world, api):
+    # What a browser sends for an untouched field of the ledger's filter form.
+    full = api(world.bureau).get("/api/v1/hazards/").json()["count"]
+    resp = api(world.bureau).get("/api/v1/hazards/?deadline_before=&township=&overdue=")
+    assert resp.status_code == 200
+    assert resp.json()["count"] == full
