@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "APP_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "APP_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION_ENV, VAR_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -47,7 +51,11 @@ def test_security_headers_on_pages_and_api(client):
 
 
 def test_production_turns_on_hsts_and_secure_cookies(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "APP_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "APP_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION_ENV, VAR_DIR=str(tmp_path))
     code = (
         "import django; django.setup();"
