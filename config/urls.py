@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("hazards.urls_dashboard")),
     path("", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),

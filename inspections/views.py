@@ -333,7 +333,7 @@ def _render_walk(
         "warnings": inspection.warnings() if draft else [],
         "finalize_form": finalize_form or FinalizeForm(initial={"summary": inspection.summary}),
         "follow_ups": [] if draft else list(inspection.follow_ups.order_by("-inspected_on", "-pk")),
-        "notice_url": reverse("inspection-notice", kwargs={"pk": inspection.pk})
+        "notice_url": reverse("api:inspection-notice", kwargs={"pk": inspection.pk})
         if inspection.notice_number
         else "",
     }
@@ -526,7 +526,7 @@ def _render_follow_up(
         "warnings": inspection.warnings() if draft else [],
         "finalize_form": finalize_form or FinalizeForm(initial={"summary": inspection.summary}),
         "state_labels": dict(State.choices),
-        "notice_url": reverse("inspection-notice", kwargs={"pk": inspection.pk})
+        "notice_url": reverse("api:inspection-notice", kwargs={"pk": inspection.pk})
         if inspection.notice_number
         else "",
     }

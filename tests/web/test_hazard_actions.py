@@ -84,7 +84,7 @@ def test_only_the_allowed_actions_are_offered(world, hazard_a, login):
 def test_evidence_photos_are_served_only_in_scope(world, hazard_a, login):
     hazard_a.submit(by=world.user_a, note="已整改", evidence=[jpeg()])
     photo = Evidence.objects.get(hazard=hazard_a)
-    url = reverse("evidence-file", args=[photo.pk])
+    url = reverse("api:evidence-file", args=[photo.pk])
     assert url in login(world.user_a).get(detail(hazard_a)).content.decode()
     assert login(world.user_a).get(url).status_code == 200
     assert login(world.user_b).get(url).status_code == 404
