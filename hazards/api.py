@@ -162,7 +162,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
-        return reverse("api:evidence-file", kwargs={"pk": obj.pk}, request=self.context.get("request"))
+        return reverse(
+            "api:evidence-file", kwargs={"pk": obj.pk}, request=self.context.get("request")
+        )
 
 
 class ErrorDetailSerializer(serializers.Serializer):
