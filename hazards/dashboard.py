@@ -118,6 +118,25 @@ class DashboardFilterForm(forms.Form):
         self.fields["industry"].choices = every + list(Industry.choices)
         self.fields["level"].choices = every + list(Level.choices)
 
+    # Dates far outside the ledger's life are refused rather than overflowing datetime
+    # arithmetic (local midnight of 9999-12-31 plus a day, of 0001-01-01 in UTC).
+    EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2100, 12, 31)
+
+    def _in_range(self, name: str) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not (self.EARLIEST <= value <= self.LATEST):
+            raise forms.ValidationError(
+                _("日期应在 %(start)s 至 %(end)s 之间。"),
+                params={"start": self.EARLIEST.isoformat(), "end": self.LATEST.isoformat()},
+            )
+        return value
+
+    def clean_created_after(self):
+        return self._in_range("created_after")
+
+    def clean_created_before(self):
+        return self._in_range("created_before")
+
     def clean(self):
         data = super().clean()
         after, before = data.get("created_after"), data.get("created_before")

@@ -363,6 +363,10 @@ def test_api_filters_and_bad_input(county, api):
     bad = client.get("/api/v1/dashboard/summary/?created_after=yesterday&township=99999")
     assert bad.status_code == 400
     assert set(bad.json()) == {"created_after", "township"}
+    for query in ("created_before=9999-12-31", "created_after=0001-01-01"):
+        out_of_range = client.get(f"/api/v1/dashboard/summary/?{query}")
+        assert out_of_range.status_code == 400
+        assert set(out_of_range.json()) == {query.split("=")[0]}
     reversed_dates = client.get(
         "/api/v1/dashboard/summary/?created_after=2026-06-01&created_before=2026-05-01"
     )
