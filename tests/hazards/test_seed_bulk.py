@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
+from accounts.models import Notification, NotificationKind
 from enterprises.models import Enterprise
 from hazards.dashboard import DashboardFilters, build_summary
 from hazards.models import (
@@ -84,6 +85,16 @@ def test_seed_bulk_proportions_and_consistency():
         assert per_hazard[h.pk] == h.escalation_round
         assert h.failed_reviews >= 2
     assert Hazard.objects.due_for_escalation(2).count() == 0
+    # Each step of an escalation has its event, and the leader was notified.
+    steps = dict(Escalation.objects.values_list("state").annotate(n=Count("pk")))
+    acknowledged = steps.get("acknowledged", 0) + steps.get("resolved", 0)
+    assert kinds.get(EventKind.ESCALATED) == Escalation.objects.count()
+    assert kinds.get(EventKind.ESCALATION_ACKNOWLEDGED, 0) == acknowledged
+    assert kinds.get(EventKind.ESCALATION_RESOLVED, 0) == steps.get("resolved", 0)
+    assert (
+        Notification.objects.filter(kind=NotificationKind.ESCALATION).count()
+        == Escalation.objects.count()
+    )
 
 
 def local_date(value):

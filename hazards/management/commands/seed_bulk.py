@@ -34,7 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.db.models import Max
 
-from accounts.models import Role, User
+from accounts.models import Notification, NotificationKind, Role, User
 from enterprises.credit_code import make_credit_code
 from enterprises.demo import DEPARTMENTS, INDUSTRY_DEPARTMENT, TOWNSHIPS
 from enterprises.models import Department, Enterprise, Township
@@ -169,8 +169,8 @@ class Writer:
         fields = [f for f in model._meta.concrete_fields]
         self.extra = []
         for f in fields:
-            if f.attname in columns:
-                continue
+            if f.attname in columns or (f.primary_key and isinstance(f, models.AutoField)):
+                continue  # given, or left to the database's sequence
             if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
                 default = dt.datetime.now(tz=dt.UTC)
             else:
@@ -612,9 +612,14 @@ class Command(BaseCommand):
         inspection_fields = {f.attname for f in Inspection._meta.concrete_fields}
         finalized_cols = [c for c in ("finalized_at", "finalized_by_id") if c in inspection_fields]
         insp = Writer(Inspection, insp_columns + finalized_cols, batch=batch)
+        notes = Writer(
+            Notification,
+            ["recipient_id", "kind", "message", "hazard_id", "created_at", "read_at"],
+            batch=batch,
+        )
         through = Inspection.inspectors.through
         insp_people = Writer(through, ["id", "inspection_id", "user_id"], batch=batch)
-        self.writers = [hz, ev, esc, insp, insp_people]
+        self.writers = [hz, ev, esc, notes, insp, insp_people]
         event_id = self.ids.start(HazardEvent)
         esc_id = self.ids.start(Escalation)
         insp_id = self.ids.start(Inspection)
@@ -824,70 +829,67 @@ class Command(BaseCommand):
                 )
                 final, t = voided, void_at
             # Escalations: resolved once the hazard is closed or voided; open ones wait.
+            # Each has the leader's in-app notification and an event per step.
             for rnd, esc_at in escalations:
+                ack = res = None
                 if final in (closed_s, voided) or rng.random() < 0.3:
                     ack = esc_at + dt.timedelta(days=rng.randint(1, 3))
                     res = ack + dt.timedelta(days=rng.randint(1, 7))
-                    if res < self.now:
-                        esc.add(
-                            (
-                                esc_id,
-                                hazard_id,
-                                rnd,
-                                leader,
-                                "两次以上整改不到位",
-                                "resolved",
-                                esc_at,
-                                esc_at,
-                                ack,
-                                "已签收，督促整改。",
-                                rng.choice(OUTCOMES),
-                                "已约谈企业负责人。",
-                                bureau,
-                                res,
-                            )
-                        )
-                        esc_id += 1
-                        continue
-                if rng.random() < 0.4 and esc_at + dt.timedelta(days=1) < self.now:
+                    if res >= self.now:
+                        ack = res = None
+                if ack is None and rng.random() < 0.4:
                     ack = esc_at + dt.timedelta(days=1)
-                    esc.add(
-                        (
-                            esc_id,
-                            hazard_id,
-                            rnd,
-                            leader,
-                            "两次以上整改不到位",
-                            "acknowledged",
-                            esc_at,
-                            esc_at,
-                            ack,
-                            "已签收，督促整改。",
-                            "",
-                            "",
-                            None,
-                            None,
-                        )
+                    if ack >= self.now:
+                        ack = None
+                esc_state = "resolved" if res else "acknowledged" if ack else "open"
+                outcome = rng.choice(OUTCOMES) if res else ""
+                esc.add(
+                    (
+                        esc_id,
+                        hazard_id,
+                        rnd,
+                        leader,
+                        "两次以上整改不到位",
+                        esc_state,
+                        esc_at,
+                        esc_at,
+                        ack,
+                        "已签收，督促整改。" if ack else "",
+                        outcome,
+                        "已约谈企业负责人。" if res else "",
+                        bureau if res else None,
+                        res,
                     )
-                else:
-                    esc.add(
-                        (
-                            esc_id,
-                            hazard_id,
-                            rnd,
-                            leader,
-                            "两次以上整改不到位",
-                            "open",
-                            esc_at,
-                            esc_at,
-                            None,
-                            "",
-                            "",
-                            "",
-                            None,
-                            None,
-                        )
+                )
+                notes.add(
+                    (
+                        leader,
+                        NotificationKind.ESCALATION.value,
+                        f"隐患 {code}“{title}”两次整改不到位，已升级督办（第 {rnd} 轮），请签收。",
+                        hazard_id,
+                        esc_at,
+                        ack,
                     )
+                )
+                for at, kind, actor, note, data in (
+                    (
+                        ack,
+                        EventKind.ESCALATION_ACKNOWLEDGED.value,
+                        leader,
+                        "已签收，督促整改。",
+                        {"round": rnd},
+                    ),
+                    (
+                        res,
+                        EventKind.ESCALATION_RESOLVED.value,
+                        bureau,
+                        "已约谈企业负责人。",
+                        {"round": rnd, "outcome": outcome},
+                    ),
+                ):
+                    if at is not None:
+                        state_then = final if at >= t else rectifying
+                        events.append((actor, kind, state_then, state_then, note, data, at))
                 esc_id += 1
 
             hz.add(
