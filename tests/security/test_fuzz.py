@@ -10,6 +10,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -27,6 +29,18 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 ROLES = ["bureau", "inspector_housing", "user_a", "leader_a", "leader_t2"]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request signals would close
+    the test's database connection after each call (the test Client disconnects them;
+    do the same here)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
