@@ -447,6 +447,8 @@ class InspectionViewSet(
                 items_count=Count("items", distinct=True),
                 items_unrecorded=Count("items", filter=Q(items__result=""), distinct=True),
             )
+            # Meta.ordering does not apply to aggregated queries: say it again for paging.
+            .order_by("-inspected_on", "-pk")
         )
 
     def _detail(self, inspection: Inspection, code: int = status.HTTP_200_OK) -> Response:
