@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import NoReverseMatch, get_resolver, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,18 +205,22 @@ def local_midnight(day: dt.date) -> dt.datetime:
 # --- links ----------------------------------------------------------------------------
 
 
-# The browser ledger page and hazard page (issue 6). Not reverse()d by name: the API
-# router also registers "hazard-list" / "hazard-detail" (for /api/v1/hazards/), and with
-# both names in the un-namespaced URLconf reverse() could return the API's path.
-LEDGER_PATH = "/hazards/"
+@functools.lru_cache(maxsize=8)
+def _ledger_prefix(resolver) -> str:
+    try:
+        return reverse("hazard-list", urlconf=resolver.urlconf_name)
+    except NoReverseMatch:  # the browser app is not installed: the documented path
+        return "/hazards/"
 
 
 def ledger_path() -> str:
-    return LEDGER_PATH
+    """The browser ledger page (issue 6). Resolved once per URLconf: a dashboard has
+    hundreds of links."""
+    return _ledger_prefix(get_resolver(get_urlconf()))
 
 
 def hazard_path(pk: int) -> str:
-    return f"{LEDGER_PATH}{pk}/"
+    return f"{ledger_path()}{pk}/"
 
 
 def merge_params(base: dict[str, str], extra: dict) -> dict | None:
