@@ -462,7 +462,10 @@ class Hazard(models.Model):
         self._refresh_from(hazard)
         from .notify import notify_submitted
 
-        transaction.on_commit(lambda: notify_submitted(hazard.pk))
+        # In-app notices are rows: written in the same transaction as the step, so the
+        # step and its notice commit (or fail) together. Nothing runs after the commit
+        # that could turn a done step into an error response.
+        notify_submitted(hazard.pk)
         return event
 
     @transaction.atomic
@@ -532,7 +535,7 @@ class Hazard(models.Model):
         self._refresh_from(hazard)
         from .notify import notify_reviewed
 
-        transaction.on_commit(lambda: notify_reviewed(hazard.pk, event.pk))
+        notify_reviewed(hazard.pk, event.pk)  # same transaction, as in submit()
         return event
 
     @transaction.atomic
