@@ -256,7 +256,7 @@ def main() -> int:
             else:
                 status, page = c.call(
                     "GET",
-                    f"/api/v1/hazards/?state=pending_review&page_size=20&page={rnd.randint(1, 3)}",
+                    "/api/v1/hazards/?state=pending_review&page_size=20",
                 )
                 tally.record("list", status, status == 200)
                 if status == 200 and page and page["results"]:
