@@ -24,13 +24,10 @@ from accounts.models import User
 from enterprises.models import Enterprise
 from inspections.models import Inspection
 
-from .evidence import ProcessedImage, process_image
+from .evidence import MAX_PHOTOS, ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
 from .models import STEP_ROLES, Evidence, Hazard, HazardEvent, Level, may_take_step
-
-MAX_PHOTOS = 10
-
 
 # --- fields ---------------------------------------------------------------------------
 

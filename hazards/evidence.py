@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+# Photos one request (a submission, a review, a failed item) may carry.
+MAX_PHOTOS = 10
+
 ALLOWED_FORMATS = {
     "JPEG": ("image/jpeg", "jpg"),
     "PNG": ("image/png", "png"),

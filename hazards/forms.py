@@ -16,10 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from enterprises.models import Enterprise
 
-from .evidence import validate_image
+from .evidence import MAX_PHOTOS, validate_image
 from .models import Escalation, Hazard, Level, local_today
-
-MAX_PHOTOS = 10
 
 # The rectification period offered when the form opens: general hazards are usually
 # given 15 days; a major one needs a treatment plan (五落实) and gets 60. The same

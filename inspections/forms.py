@@ -15,12 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hazards.evidence import validate_image
+from hazards.forms import PhotoField
 from hazards.models import Category, Level, local_today
 
 from .models import DEFAULT_DEADLINE_DAYS, InspectionKind, ItemResult, ReviewResult
-
-MAX_PHOTOS = 10
 
 # Model error keys that a form shows under another field.
 FIELD_ALIASES = {"before": "photos", "evidence": "photos", "new_deadline": "new_deadline"}
@@ -37,45 +35,6 @@ def colleague_label(user) -> str:
 
 def person_label(user) -> str:
     return user.name if user.name == user.username else f"{user.name}（{user.username}）"
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-    template_name = "django/forms/widgets/file.html"  # no "clear" checkbox
-
-
-class PhotosField(forms.FileField):
-    """Photos from the phone camera, each decoded and checked by the evidence rules
-    before anything is written (the same ``validate_image`` the API uses)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"}),
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("一次最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, code="too_many"
-            )
-        errors: list[str] = []
-        for upload in files:
-            try:
-                validate_image(upload)
-            except ValidationError as exc:
-                errors.extend(f"{upload.name}：{m}" for m in exc.messages)
-            upload.seek(0)
-        if errors:
-            raise ValidationError(errors)
-        return files
 
 
 class UserChoiceField(forms.ChoiceField):
@@ -154,7 +113,7 @@ class HazardPlanMixin(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("重大隐患必填"),
     )
-    photos = PhotosField(label=_("隐患照片"), help_text=_("可直接用手机拍照，可多张"))
+    photos = PhotoField(label=_("隐患照片"), help_text=_("可直接用手机拍照，可多张"))
 
     def __init__(self, *args, persons=(), leaders=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -434,7 +393,7 @@ class FollowUpForm(FormErrorsMixin, forms.Form):
         help_text=_("不合格时必填"),
         error_messages={"invalid": _("请输入有效的日期。")},
     )
-    photos = PhotosField(label=_("复查照片"))
+    photos = PhotoField(label=_("复查照片"))
 
     def __init__(self, *args, hazard, **kwargs):
         kwargs.setdefault("prefix", f"h{hazard.pk}")
