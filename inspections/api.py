@@ -65,21 +65,24 @@ def _validate_images(files: list) -> list:
 # --- checklists ------------------------------------------------------------------------
 
 
+# What a checklist item says; an inspection item carries a copy of the same fields.
+ITEM_TEXT_FIELDS = [
+    "code",
+    "section",
+    "text",
+    "hazard_title",
+    "category",
+    "major_by_standard",
+    "basis",
+    "suggested_measures",
+    "order",
+]
+
+
 class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChecklistItem
-        fields = [
-            "id",
-            "code",
-            "section",
-            "text",
-            "hazard_title",
-            "category",
-            "major_by_standard",
-            "basis",
-            "suggested_measures",
-            "order",
-        ]
+        fields = ["id", *ITEM_TEXT_FIELDS]
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
@@ -325,15 +328,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         model = InspectionItem
         fields = [
             "id",
-            "code",
-            "section",
-            "text",
-            "hazard_title",
-            "category",
-            "major_by_standard",
-            "basis",
-            "suggested_measures",
-            "order",
+            *ITEM_TEXT_FIELDS,
             "result",
             "remark",
             "hazard",
