@@ -430,7 +430,7 @@ class Hazard(models.Model):
         if self.state == State.PENDING_REVIEW:
             return True
         # An on-site re-check after the deadline may fail a hazard still being rectified.
-        return self.state == State.RECTIFYING
+        return self.state == State.RECTIFYING and self.deadline < local_today()
 
     @transaction.atomic
     def submit(
@@ -488,6 +488,13 @@ class Hazard(models.Model):
             )
         if passed and hazard.state != State.PENDING_REVIEW:
             raise InvalidTransition(_("企业尚未提交整改，不能复查合格销号。"))
+        if hazard.state == State.RECTIFYING and hazard.deadline >= local_today():
+            # A failed on-site re-check of a hazard still being rectified counts toward
+            # the two-strike rule, so it is only fair once the deadline has passed.
+            raise InvalidTransition(
+                _("整改期限（%(deadline)s）未到，企业尚未提交整改，不能判定复查不合格。")
+                % {"deadline": hazard.deadline.isoformat()}
+            )
         from_state = hazard.state
         now = timezone.now()
         hazard.reviews += 1

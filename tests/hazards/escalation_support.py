@@ -6,13 +6,17 @@ import datetime as dt
 
 from django.utils import timezone
 
-from hazards.models import Hazard
+from hazards.models import Hazard, State
 from tests import factories as f
 
 
 def fail_review(hazard: Hazard, *, by, times: int = 1) -> Hazard:
-    """Fail the on-site re-check ``times`` times through the real transition."""
+    """The enterprise submits, the inspector fails the re-check: ``times`` rounds, through
+    the real transitions."""
     for _ in range(times):
+        hazard.refresh_from_db()
+        if hazard.state == State.RECTIFYING:
+            hazard.submit(by=hazard.responsible_person, note="已整改，请复查。")
         hazard.review(
             by=by,
             passed=False,

@@ -493,3 +493,26 @@ def test_events_are_scoped(world, api, hazard):
     assert api(world.user_b).get(url(hazard, "events")).status_code == 404
     assert api(world.inspector_housing).get(url(hazard, "events")).status_code == 404
     assert api().get(url(hazard, "events")).status_code in (401, 403)
+
+
+def test_on_site_failure_of_a_rectifying_hazard_waits_for_the_deadline(world, api, hazard):
+    # Before the deadline the enterprise still has time: failing it would count a strike.
+    before = snapshot(hazard)
+    resp = api(world.inspector).post(
+        url(hazard, "review"),
+        {"result": "fail", "comment": "现场未整改", "new_deadline": future(10).isoformat()},
+    )
+    assert resp.status_code == 409
+    assert "整改期限" in resp.json()["detail"] and "未到" in resp.json()["detail"]
+    assert snapshot(hazard) == before
+    # After it, an on-site re-check may fail it directly.
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    resp = api(world.inspector).post(
+        url(hazard, "review"),
+        {"result": "fail", "comment": "逾期仍未整改", "new_deadline": future(10).isoformat()},
+    )
+    assert resp.status_code == 200, resp.content
+    hazard.refresh_from_db()
+    assert hazard.failed_reviews == 1 and hazard.state == State.RECTIFYING
+    event = HazardEvent.objects.get(hazard=hazard, kind=EventKind.REVIEW_FAILED)
+    assert event.from_state == State.RECTIFYING and event.note == "逾期仍未整改"

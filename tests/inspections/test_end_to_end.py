@@ -67,6 +67,7 @@ def test_from_shipped_template_to_notice_to_follow_up(world, api):
     # The follow-up visit: one hazard remediated and passed, the other failed.
     fixed, unfixed = hazards
     fixed.submit(by=world.user_a, note="已整改完毕")
+    unfixed.submit(by=world.user_a, note="已整改")  # reported done, found inadequate on site
     res = client.post(
         "/api/v1/inspections/",
         {"enterprise": world.ent_a.pk, "kind": "follow_up", "original": inspection_id},

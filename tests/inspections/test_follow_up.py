@@ -1,9 +1,11 @@
 """Follow-up visits (复查): the original inspection's hazards, then vs now; recording
 pass/fail calls the same Hazard.review transition as the ledger API."""
 
+import datetime as dt
+
 import pytest
 
-from hazards.models import EventKind, HazardEvent, State
+from hazards.models import EventKind, Hazard, HazardEvent, State, local_today
 from inspections.models import FollowUpCheck, Inspection, InspectionKind
 from tests.factories import make_hazard
 
@@ -17,6 +19,13 @@ def visit(world, start):
     h1 = make_hazard(enterprise=world.ent_a, by=world.inspector, inspection=original, title="甲")
     h2 = make_hazard(enterprise=world.ent_a, by=world.inspector, inspection=original, title="乙")
     original.finalize(by=world.inspector)
+    # The follow-up visit comes after the deadline: a hazard not reported done may be
+    # failed on site (the ledger refuses that before the deadline).
+    Hazard.objects.filter(pk__in=[h1.pk, h2.pk]).update(
+        deadline=local_today() - dt.timedelta(days=1)
+    )
+    h1.refresh_from_db()
+    h2.refresh_from_db()
     unrelated = make_hazard(enterprise=world.ent_a, by=world.inspector, title="不在原检查中")
     follow_up = start(kind=InspectionKind.FOLLOW_UP, original=original)
     return original, follow_up, h1, h2, unrelated

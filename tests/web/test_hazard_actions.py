@@ -72,9 +72,16 @@ def test_only_the_allowed_actions_are_offered(world, hazard_a, login):
     assert 'data-testid="form-void"' not in enterprise
     inspector = login(world.inspector).get(detail(hazard_a)).content.decode()
     assert 'data-testid="form-submit"' not in inspector
-    assert 'data-testid="form-review"' in inspector  # an on-site re-check may fail it
+    # Before the deadline, with nothing submitted, there is nothing to re-check yet.
+    assert 'data-testid="form-review"' not in inspector
     assert 'data-testid="form-extend"' in inspector
     assert 'data-testid="form-void"' not in inspector
+    # Once the deadline has passed, an on-site re-check may fail it.
+    Hazard.objects.filter(pk=hazard_a.pk).update(
+        deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    inspector = login(world.inspector).get(detail(hazard_a)).content.decode()
+    assert 'data-testid="form-review"' in inspector
     bureau = login(world.bureau).get(detail(hazard_a)).content.decode()
     assert 'data-testid="form-void"' in bureau
     leader = login(world.leader_a).get(detail(hazard_a)).content.decode()
