@@ -68,6 +68,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still plain synchronous code.
@@ -349,7 +350,13 @@ def screenshot():
     def take(page, name: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
         path = SCREENSHOTS / f"{safe}-{_kind(page)}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError:
+            # Screenshots are review artifacts, not assertions: a very tall page on a
+            # busy machine can make Chromium refuse the full-page capture. Take the
+            # viewport instead rather than failing the test over a picture.
+            page.screenshot(path=str(path), full_page=False)
         return path
 
     return take
