@@ -309,6 +309,8 @@ def test_a_follow_up_visit_fails_a_hazard_with_a_new_deadline(
     )
     original.finalize(by=world.inspector)
     fixed.submit(by=world.user_a, note="已更换全部灭火器")
+    # The visit comes after the deadline: the unremediated hazard may be failed on site.
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
 
     page = login(pages.phone(), world.inspector, via_form=False)
     page.goto(f"/inspections/{original.pk}/")

@@ -29,6 +29,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Notification, NotificationKind
 from hazards.escalation import _message_id
@@ -186,6 +187,15 @@ def cluster(tmp_path, transactional_db):
 
 
 def _fail_through_api(client, hazard: Hazard) -> None:
+    """The enterprise submits through the API, the inspector fails the re-check."""
+    hazard.refresh_from_db()
+    if hazard.state == "rectifying":
+        enterprise = APIClient()
+        enterprise.force_authenticate(hazard.responsible_person)
+        resp = enterprise.post(
+            f"/api/v1/hazards/{hazard.pk}/submit/", {"note": "已整改，请复查。"}, format="multipart"
+        )
+        assert resp.status_code == 200, resp.content
     resp = client.post(
         f"/api/v1/hazards/{hazard.pk}/review/",
         {
@@ -341,6 +351,7 @@ person = f.enterprise_user(ent, username="ent_user")
 leader = f.leader(username="leader", email="leader@example.cn")
 hazard = f.make_hazard(enterprise=ent, by=inspector, person=person, leader_user=leader)
 for _ in range(2):
+    hazard.submit(by=person, note="已整改，请复查。")
     hazard.review(by=inspector, passed=False, comment="整改不到位。",
                   new_deadline=timezone.localdate() + dt.timedelta(days=7))
 print("HAZARD", hazard.pk, hazard.code)
