@@ -319,6 +319,7 @@ def ledger(args):
         ("township + industry", f"township={township.pk}&industry=construction"),
         ("escalated, open", "escalated=true&state=open"),
         ("search q=配电箱", "q=配电箱"),
+        ("search q=part of a code", "q=2024-00012"),
     ]
     try:
         resolve("/hazards/")
