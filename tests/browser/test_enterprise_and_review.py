@@ -104,8 +104,10 @@ def test_enterprise_submits_remediation_for_the_overdue_hazard_first(
     event = page.locator("[data-testid=event][data-kind=submitted]")
     assert "已加装接地线" in event.inner_text()
     photo = event.locator("img")
-    photo.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
+    photo.scroll_into_view_if_needed()  # thumbnails load lazily
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
     screenshot(page, "hazard-submitted-enterprise")
 
     hazard = Hazard.objects.get(pk=overdue.pk)
