@@ -20,23 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from config.clock import local_today
 from config.errors import InvalidTransition
 from enterprises.models import Enterprise, Industry
 
+from . import predicates
+from .choices import OPEN_STATES, Category, EventKind, Level, State
 
-def local_today() -> dt.date:
-    """Today in Asia/Shanghai: deadlines are local calendar dates."""
-    return timezone.localdate()
+__all__ = ["Category", "EventKind", "Level", "OPEN_STATES", "State", "local_today"]
 
-
-class State(models.TextChoices):
-    RECTIFYING = "rectifying", _("整改中")
-    PENDING_REVIEW = "pending_review", _("待复查")
-    CLOSED = "closed", _("已销号")
-    VOIDED = "voided", _("已作废")
-
-
-OPEN_STATES = (State.RECTIFYING, State.PENDING_REVIEW)
 
 # Who may ever take each step of the workflow (the API and the pages refuse other roles
 # with 403 before looking at the hazard; the transition's guard decides the rest).
@@ -58,31 +50,6 @@ STEP_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
 def may_take_step(user, step: str) -> bool:
     roles, _message = STEP_ROLES[step]
     return bool(user.is_authenticated and (user.is_superuser or user.role in roles))
-
-
-class Category(models.TextChoices):
-    PERSON = "person", _("人的不安全行为")
-    EQUIPMENT = "equipment", _("物的不安全状态")
-    ENVIRONMENT = "environment", _("作业环境")
-    MANAGEMENT = "management", _("管理缺陷")
-
-
-class Level(models.TextChoices):
-    GENERAL = "general", _("一般隐患")
-    MAJOR = "major", _("重大隐患")
-
-
-class EventKind(models.TextChoices):
-    CREATED = "created", _("登记")
-    SUBMITTED = "submitted", _("提交整改")
-    REVIEW_PASSED = "review_passed", _("复查合格（销号）")
-    REVIEW_FAILED = "review_failed", _("复查不合格")
-    EXTENDED = "extended", _("延期")
-    VOIDED = "voided", _("作废")
-    LEVEL_CHANGED = "level_changed", _("等级变更")
-    ESCALATED = "escalated", _("升级督办")
-    ESCALATION_ACKNOWLEDGED = "escalation_acknowledged", _("责任领导签收")
-    ESCALATION_RESOLVED = "escalation_resolved", _("追责处理")
 
 
 class HazardCodeCounter(models.Model):
@@ -128,20 +95,26 @@ class HazardQuerySet(models.QuerySet):
         return self.none()
 
     def open(self) -> HazardQuerySet:
-        return self.filter(state__in=OPEN_STATES)
+        return self.filter(predicates.open_q())
 
     def overdue(self, today: dt.date | None = None) -> HazardQuerySet:
-        return self.filter(state=State.RECTIFYING, deadline__lt=today or local_today())
+        return self.filter(predicates.overdue_q(today))
+
+    def due_soon(self, today: dt.date | None = None) -> HazardQuerySet:
+        return self.filter(predicates.due_soon_q(today))
+
+    def escalated(self) -> HazardQuerySet:
+        return self.filter(predicates.escalated_q())
 
     def with_flags(self, today: dt.date | None = None) -> HazardQuerySet:
         """Annotate is_overdue_flag and escalated_flag, computed in SQL."""
         today = today or local_today()
         return self.annotate(
             is_overdue_flag=models.ExpressionWrapper(
-                Q(state=State.RECTIFYING, deadline__lt=today), output_field=models.BooleanField()
+                predicates.overdue_q(today), output_field=models.BooleanField()
             ),
             escalated_flag=models.ExpressionWrapper(
-                Q(escalation_round__gt=0), output_field=models.BooleanField()
+                predicates.escalated_q(), output_field=models.BooleanField()
             ),
         )
 
@@ -324,7 +297,7 @@ class Hazard(models.Model):
         flag = getattr(self, "is_overdue_flag", None)
         if flag is not None:
             return bool(flag)
-        return self.state == State.RECTIFYING and self.deadline < local_today()
+        return predicates.is_overdue(self.state, self.deadline)
 
     @property
     def escalated(self) -> bool:
@@ -430,7 +403,7 @@ class Hazard(models.Model):
         if self.state == State.PENDING_REVIEW:
             return True
         # An on-site re-check after the deadline may fail a hazard still being rectified.
-        return self.state == State.RECTIFYING and self.deadline < local_today()
+        return predicates.may_fail_on_site(self.state, self.deadline)
 
     @transaction.atomic
     def submit(
