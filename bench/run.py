@@ -236,8 +236,9 @@ def actors():
 
 
 def dashboard(args):
+    from dashboard.filters import DashboardFilters
+    from dashboard.summary import build_summary
     from enterprises.models import Township
-    from hazards.dashboard import DashboardFilters, build_summary
 
     header("dashboard summary (API and page)")
     people = actors()

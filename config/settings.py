@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "enterprises",
     "inspections",
     "hazards",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

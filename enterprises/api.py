@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.permissions import IsBureauOrReadOnly
-from hazards.filters import IdFilter
+from config.filters import IdFilter
 
 from .models import Department, Enterprise, Township
 

@@ -1,8 +1,9 @@
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import validate_credit_code
+from .signals import enterprise_moved
 
 
 class Township(models.Model):
@@ -123,10 +124,9 @@ class Enterprise(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Hazards carry a copy of township / department / industry for the dashboard;
-        # keep it exact in the same transaction when the enterprise moves.
-        from django.db import transaction
-
+        # Records that copy township / department / industry (the hazards, for the
+        # dashboard) are kept exact in the same transaction when the enterprise moves:
+        # their app listens to ``enterprise_moved`` (this app does not import it).
         with transaction.atomic():
             previous = None
             if self.pk:
@@ -142,10 +142,4 @@ class Enterprise(models.Model):
                 "industry": self.industry,
             }
             if previous and previous != current:
-                from hazards.models import Hazard
-
-                Hazard.objects.filter(enterprise_id=self.pk).update(
-                    township_id=self.township_id,
-                    department_id=self.supervising_department_id,
-                    industry=self.industry,
-                )
+                enterprise_moved.send(sender=Enterprise, enterprise=self, previous=previous)

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from accounts.models import Notification, NotificationKind
+from dashboard.filters import DashboardFilters
+from dashboard.summary import build_summary
 from enterprises.models import Enterprise
-from hazards.dashboard import DashboardFilters, build_summary
 from hazards.models import (
     Escalation,
     EventKind,
@@ -148,7 +149,7 @@ def test_dashboard_on_seeded_data_matches_plain_counts(world):
 def summary_window_start(summary):
     import datetime as dt
 
-    from hazards.dashboard import local_midnight
+    from dashboard.filters import local_midnight
 
     year, month = map(int, summary["trend"][0]["month"].split("-"))
     return local_midnight(dt.date(year, month, 1))

@@ -1,7 +1,7 @@
 """GET /api/v1/dashboard/summary/ — the dashboard's figures as JSON (SPEC.md §5).
 
 Same filters, scope and numbers as the /dashboard/ page: both call
-``hazards.dashboard.build_summary``.
+``dashboard.summary.build_summary``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.models import Department, Industry, Township
+from hazards.choices import Level
 
-from .dashboard import DashboardFilterForm, DashboardFilters, build_summary
-from .models import Level
+from .filters import DashboardFilterForm, DashboardFilters
+from .summary import build_summary
 
 
 def _links_field(help_text: str) -> serializers.DictField:

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_safe
 
 from enterprises.models import Industry
 
-from .api_dashboard import parse_filters
-from .dashboard import DashboardFilters, build_summary, ledger_path
+from .api import parse_filters
+from .filters import DashboardFilters
+from .links import ledger_path
+from .summary import build_summary
 
 
 def _chart_data(summary: dict) -> dict:
@@ -77,7 +79,7 @@ def dashboard(request):
     ]
     return render(
         request,
-        "hazards/dashboard.html",
+        "dashboard/dashboard.html",
         {
             "form": form,
             "summary": summary,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hazards.tally import available, rebuild_tally, tally_drift
+from dashboard.tally import available, rebuild_tally, tally_drift
 
 
 class Command(BaseCommand):

@@ -1,0 +1,54 @@
+"""People pickers that several pages and forms share (docs/architecture.md, "Rules").
+
+They take an enterprise (any object with ``pk`` and ``township_id``) so that this app,
+below ``enterprises``, needs no import of it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from .models import Role, User
+
+
+def responsible_people(enterprise) -> QuerySet[User]:
+    """The enterprise's own active users: who may be a hazard's responsible person."""
+    return User.objects.filter(
+        role=Role.ENTERPRISE, enterprise_id=enterprise.pk, is_active=True
+    ).order_by("display_name", "pk")
+
+
+def leaders_near(enterprise) -> QuerySet[User]:
+    """Every active leader, annotated ``near`` (0: the enterprise's own, 1: its
+    township's, 2: the rest) and ordered by it: the leaders for this enterprise first."""
+    return (
+        User.objects.filter(role=Role.LEADER, is_active=True)
+        .select_related("enterprise", "township")
+        .annotate(
+            near=Case(
+                When(enterprise_id=enterprise.pk, then=Value(0)),
+                When(township_id=enterprise.township_id, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("near", "display_name", "pk")
+    )
+
+
+def colleagues_of(user) -> QuerySet[User]:
+    """Other active inspectors and bureau staff, the user's own department first: who
+    may join an inspection (执法检查两人以上)."""
+    return (
+        User.objects.filter(role__in=(Role.INSPECTOR, Role.BUREAU), is_active=True)
+        .exclude(pk=user.pk)
+        .select_related("department")
+        .annotate(
+            same=Case(
+                When(department_id=user.department_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("same", "display_name", "username")
+    )
