@@ -11,4 +11,3 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("escalations", EscalationViewSet, basename="escalation")
 
 urlpatterns = [*router.urls]
-

@@ -834,4 +834,3 @@ class HazardNotice(models.Model):
                 fields=["sent_at"], name="notice_unsent", condition=Q(sent_at__isnull=True)
             )
         ]
-
