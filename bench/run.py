@@ -428,9 +428,10 @@ def make_due(n: int, threshold: int) -> int:
 
 def sweep(args):
     try:
-        from hazards.escalation import escalate_due, send_escalation_emails
+        from hazards.sweeps.escalate import escalate_due
+        from hazards.sweeps.mail import send_escalation_emails
     except ImportError:
-        print("\n== escalation sweep: hazards/escalation.py is not there yet")
+        print("\n== escalation sweep: hazards/sweeps/ is not there yet")
         return
     from hazards.models import Escalation
 
@@ -461,7 +462,7 @@ def sweep(args):
             assert Escalation.objects.count() - before == made
     report("sweep phase 1 (escalations, events, notifications)", django_ms, sql_ms, counts[0])
     try:
-        from hazards.escalation import EMAIL_BATCH_SIZE
+        from hazards.sweeps.mail import EMAIL_BATCH_SIZE
     except ImportError:  # pragma: no cover
         EMAIL_BATCH_SIZE = "?"
     report(f"sweep phase 2 (emails, batch of {EMAIL_BATCH_SIZE}, 1 tx each)", email_ms, None, 0)

@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hazards.escalation import escalate_due
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, State
+from hazards.sweeps.escalate import escalate_due
 from inspections.models import ChecklistItem, ChecklistTemplate, Inspection, InspectionStatus
 from tests.browser.conftest import assert_no_horizontal_overflow
 

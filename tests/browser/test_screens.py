@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind
-from hazards import escalation as sweep_module
 from hazards.models import Escalation, Hazard, Level
+from hazards.sweeps import escalate as sweep_module
 from tests import factories as f
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
 

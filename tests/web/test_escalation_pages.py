@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hazards import escalation as sweep_module
 from hazards.models import Escalation, EventKind, HazardEvent
+from hazards.sweeps import escalate as sweep_module
 from tests import factories as f
 
 

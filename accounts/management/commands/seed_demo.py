@@ -16,8 +16,8 @@ from enterprises.demo import (
     demo_credit_code,
 )
 from enterprises.models import Department, Enterprise, Township
-from hazards.escalation import escalate_due
 from hazards.models import Category, Hazard, Level, local_today
+from hazards.sweeps.escalate import escalate_due
 from inspections.models import Inspection, InspectionKind
 
 DEMO_USERS = [
