@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "inspections",
     "hazards",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
