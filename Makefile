@@ -30,16 +30,18 @@ run: setup
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-## make test: lint, migrations check and the whole suite
+## make test: lint, import floors, migrations check and the whole suite
 test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	APP_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	APP_ENV=test $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
