@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,23 @@ class Industry(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class SubIndustry(models.TextChoices):
+    """The 工贸 sub-industries the standard for 工贸 major hazards distinguishes
+    (docs/standards.md): only an ``industry_trade`` enterprise carries one."""
+
+    METALLURGY = "metallurgy", _("冶金")
+    NONFERROUS = "nonferrous", _("有色")
+    BUILDING_MATERIALS = "building_materials", _("建材")
+    MACHINERY = "machinery", _("机械")
+    LIGHT = "light", _("轻工")
+    TEXTILE = "textile", _("纺织")
+    TOBACCO = "tobacco", _("烟草")
+    COMMERCE = "commerce", _("商贸")
+
+
+SUB_INDUSTRY_ONLY_TRADE = _("只有工贸企业可以选择工贸细分行业。")
+
+
 class EnterpriseStatus(models.TextChoices):
     OPERATING = "operating", _("正常经营")
     SUSPENDED = "suspended", _("停产整顿")
@@ -87,6 +105,9 @@ class Enterprise(models.Model):
         error_messages={"unique": _("该统一社会信用代码已登记。")},
     )
     industry = models.CharField(_("行业"), max_length=32, choices=Industry.choices)
+    sub_industry = models.CharField(
+        _("工贸细分行业"), max_length=32, choices=SubIndustry.choices, blank=True, default=""
+    )
     township = models.ForeignKey(
         Township, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="enterprises"
     )
@@ -119,6 +140,12 @@ class Enterprise(models.Model):
             models.Index(fields=["supervising_department"]),
             models.Index(fields=["industry"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sub_industry="") | Q(industry=Industry.INDUSTRY_TRADE),
+                name="enterprise_sub_industry_only_trade",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -143,3 +170,8 @@ class Enterprise(models.Model):
             }
             if previous and previous != current:
                 enterprise_moved.send(sender=Enterprise, enterprise=self, previous=previous)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.sub_industry and self.industry != Industry.INDUSTRY_TRADE:
+            raise ValidationError({"sub_industry": [SUB_INDUSTRY_ONLY_TRADE]})

@@ -22,7 +22,7 @@ from rest_framework.reverse import reverse
 
 from accounts.models import User
 from enterprises.models import Enterprise
-from inspections.models import Inspection
+from inspections.models import ChecklistItem, Inspection
 
 from .evidence import MAX_PHOTOS, ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
@@ -95,6 +95,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "level",
             "basis",
             "major_by_standard",
+            "standard_item",
             "measures",
             "responsible_person",
             "responsible_person_name",
@@ -183,6 +184,12 @@ class HazardCreateSerializer(serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True)
     )
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
+    standard_item = serializers.PrimaryKeyRelatedField(
+        queryset=ChecklistItem.objects.filter(major_by_standard=True, is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("判定标准条目：按判定标准为重大事故隐患的检查项（等级随之为重大）"),
+    )
 
     class Meta:
         model = Hazard
@@ -195,7 +202,7 @@ class HazardCreateSerializer(serializers.ModelSerializer):
             "category",
             "level",
             "basis",
-            "major_by_standard",
+            "standard_item",
             "measures",
             "responsible_person",
             "responsible_leader",
@@ -204,6 +211,29 @@ class HazardCreateSerializer(serializers.ModelSerializer):
             "emergency_plan",
             "before",
         ]
+
+    def validate(self, attrs: dict) -> dict:
+        # Major-by-standard is a fact about a 判定标准 article, not a flag: only a
+        # standard item says so, and it brings its level and citation along.
+        flag = self.initial_data.get("major_by_standard")
+        item = attrs.get("standard_item")
+        if item is None and flag not in (None, "", False, "false", "False", "0", 0):
+            raise serializers.ValidationError(
+                {
+                    "major_by_standard": [
+                        _("按判定标准认定重大隐患须选择判定标准条目（standard_item）。")
+                    ]
+                }
+            )
+        if item is not None:
+            if attrs.get("level", Level.MAJOR) != Level.MAJOR:
+                raise serializers.ValidationError(
+                    {"level": [_("按判定标准认定的重大隐患，等级必须为重大隐患。")]}
+                )
+            attrs["level"] = Level.MAJOR
+            attrs["major_by_standard"] = True
+            attrs["basis"] = attrs.get("basis") or item.basis
+        return attrs
 
     def create(self, validated_data: dict) -> Hazard:
         # Hazard.register validates the five-point plan and rolls everything back

@@ -161,6 +161,16 @@ class Hazard(models.Model):
     # Set when a checklist item graded the failure major under a 判定标准: only the
     # bureau may downgrade it, with a reason.
     major_by_standard = models.BooleanField(_("按判定标准为重大隐患"), default=False)
+    # The checklist item (判定标准 article) that graded it major; the only way to mark
+    # a hazard major-by-standard (docs/standards.md).
+    standard_item = models.ForeignKey(
+        "inspections.ChecklistItem",
+        verbose_name=_("判定标准条目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     measures = models.TextField(_("整改措施"))
     responsible_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -155,6 +155,7 @@ def _hazard_or_404(request: HttpRequest, pk: int) -> Hazard:
             "responsible_person",
             "responsible_leader",
             "created_by",
+            "standard_item",
         ),
         pk=pk,
     )

@@ -192,7 +192,7 @@ def start(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
         pk=enterprise_pk,
     )
     templates = ChecklistTemplate.objects.active().order_by("industry", "name")
-    default_template = templates.filter(industry=enterprise.industry).first()
+    default_template = templates.for_enterprise(enterprise).first()
     colleagues = (
         User.objects.filter(role__in=(Role.INSPECTOR, Role.BUREAU), is_active=True)
         .exclude(pk=user.pk)

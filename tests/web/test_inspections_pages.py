@@ -50,10 +50,12 @@ def in_days(n: int) -> dt.date:
 
 def make_template(n: int = 3, *, industry: str = "industry_trade", key: str = "web-trade"):
     template = ChecklistTemplate.objects.create(key=key, industry=industry, name=f"测试检查表{key}")
+    # Item codes are unique across templates: each extra template gets its own prefix.
+    prefix = "W" if key == "web-trade" else "W" + key.removeprefix("web-")
     for i in range(1, n + 1):
         ChecklistItem.objects.create(
             template=template,
-            code=f"W-{i:02d}",
+            code=f"{prefix}-{i:02d}",
             section="电气安全" if i % 2 else "安全管理",
             text=f"检查内容第{i}项：配电箱是否可靠接地",
             hazard_title=f"隐患{i}：配电箱未可靠接地",
