@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from tests import factories as f
 
+pytest_plugins = ["tests.support.collection"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests that need PostgreSQL or Redis: skipped locally when absent, but in CI
