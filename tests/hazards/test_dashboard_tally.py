@@ -13,7 +13,7 @@ from django.db import connection, connections
 from hazards.dashboard import DashboardFilters, build_summary, tally_scope
 from hazards.models import Hazard, HazardTally, Level, State
 from hazards.tally import rebuild_tally, tally_drift
-from tests import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.postgres
 

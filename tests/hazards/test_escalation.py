@@ -13,8 +13,9 @@ from django.test import override_settings
 from accounts.models import Notification, NotificationKind
 from hazards import escalation
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, State
-from tests import factories as f
-from tests.hazards.escalation_support import due_hazard, fail_review
+from tests.support import factories as f
+from tests.support.factories import fail_review
+from tests.support.world import due_hazard
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.test import override_settings
 from accounts.models import Notification, NotificationKind
 from hazards import escalation
 from hazards.models import Hazard, HazardNotice
-from tests import factories as f
+from tests.support import factories as f
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2026, 3, 2)

@@ -48,7 +48,7 @@ def keep_the_test_connection():
 
 @pytest.fixture
 def role_headers(world):
-    from tests.factories import make_hazard
+    from tests.support.factories import make_hazard
 
     # Objects to find: a hazard per enterprise, one of them failed and escalated.
     make_hazard(
