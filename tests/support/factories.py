@@ -217,7 +217,7 @@ class HazardFactory(factory.Factory):
     reviewer = None
 
     @classmethod
-    def _build(cls, model_class, *args, **kwargs):
+    def build(cls, **kwargs):
         raise TypeError("HazardFactory only creates: a hazard exists through its steps")
 
     @classmethod
@@ -256,7 +256,7 @@ class InspectionFactory(factory.Factory):
     hazards = 0
 
     @classmethod
-    def _build(cls, model_class, *args, **kwargs):
+    def build(cls, **kwargs):
         raise TypeError("InspectionFactory only creates: an inspection exists through its steps")
 
     @classmethod

@@ -85,3 +85,18 @@ def jpeg_file(folder: Path, name: str = "photo.jpg", color=(180, 90, 40), size=(
     path = Path(folder) / name
     Image.new("RGB", size, color).save(path, "JPEG", quality=85)
     return str(path)
+
+
+def count_calls(monkeypatch, owner, name: str) -> list:
+    """Wrap ``owner.name`` so that every call is recorded; returns the record. With
+    ``PIL.Image, "_getdecoder"`` it counts image decodes (one per decoded image), with
+    ``PIL.Image, "open"`` the headers read."""
+    calls: list = []
+    real = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return calls
