@@ -1,8 +1,8 @@
-"""The hazard ledger API (SPEC.md §5): scoped reads, registration, and one endpoint
+"""The hazard ledger API: scoped reads, registration, and one endpoint
 per workflow transition.
 
 Views never change ``state`` themselves: every write calls the model's transition
-method (STYLE.md "Writes"), whose ``InvalidTransition`` becomes 409 and whose
+method (docs/architecture.md, "Writes"), whose ``InvalidTransition`` becomes 409 and whose
 ``ValidationError`` becomes 400 with field errors (config/exceptions.py).
 """
 

@@ -12,7 +12,7 @@ router.register("escalations", EscalationViewSet, basename="escalation")
 
 urlpatterns = [*router.urls]
 
-# The supervision dashboard (issue 7).
+# The supervision dashboard.
 from django.urls import path  # noqa: E402
 
 from .api_dashboard import DashboardSummaryView  # noqa: E402

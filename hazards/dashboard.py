@@ -81,7 +81,7 @@ def figure_conditions(today: dt.date) -> dict[str, Q]:
         "pending_review": Q(state=State.PENDING_REVIEW),
         "closed": Q(state=State.CLOSED),
         "voided": Q(state=State.VOIDED),
-        # SPEC §4: overdue = still being rectified and the deadline has passed.
+        # Overdue = still being rectified and the deadline has passed (docs/workflows.md).
         "overdue": Q(state=State.RECTIFYING, deadline__lt=today),
         "major_open": Q(level=Level.MAJOR, state__in=OPEN_STATES),
         # Escalated (督办) hazards that are not yet closed or voided.
@@ -214,7 +214,7 @@ def _ledger_prefix(resolver) -> str:
 
 
 def ledger_path() -> str:
-    """The browser ledger page (issue 6). Resolved once per URLconf: a dashboard has
+    """The browser ledger page. Resolved once per URLconf: a dashboard has
     hundreds of links."""
     return _ledger_prefix(get_resolver(get_urlconf()))
 

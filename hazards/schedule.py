@@ -1,4 +1,4 @@
-"""The Celery beat schedule, in code (STYLE.md "Tasks"), assigned to
+"""The Celery beat schedule, in code (docs/architecture.md, "Rules"), assigned to
 CELERY_BEAT_SCHEDULE by config/settings.py.
 
 Imported from settings, so it must not import Django models or settings.

@@ -1,5 +1,5 @@
 """Inspections API: checklists, campaigns, inspections, their items, follow-up visits
-and the rectification notice. Every lookup goes through ``visible_to`` (SPEC.md §5):
+and the rectification notice. Every lookup goes through ``visible_to`` (docs/architecture.md, "Reads"):
 an inspection out of scope is a 404, exactly like a missing one. Writes call the
 model's transition methods; serializers only validate and shape."""
 

@@ -1,4 +1,4 @@
-"""Issue 5 "done when": from "start an inspection" with a shipped template to the PDF
+"""The inspection workflow end to end (docs/workflows.md): from "start an inspection" with a shipped template to the PDF
 notice in hand, then a follow-up visit that closes or fails what it found."""
 
 import io

@@ -1,4 +1,4 @@
-"""Starting, reading and editing inspections through the API, within scope (SPEC.md §5)."""
+"""Starting, reading and editing inspections through the API, within scope."""
 
 import datetime as dt
 

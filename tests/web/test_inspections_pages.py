@@ -1,4 +1,4 @@
-"""The inspector's pages (SPEC.md §6): start an inspection, walk its checklist, log
+"""The inspector's pages (docs/workflows.md): start an inspection, walk its checklist, log
 hazards with photos, finalize, follow-up visits, campaigns.
 
 Each page writes through the model transitions; these tests check what the
