@@ -193,7 +193,13 @@ def decode(opened: _Opened) -> ProcessedImage:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError):
+    except (
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         raise ValidationError(_named(opened.name, _not_an_image()), code="not_an_image") from None
     captured = _captured_at(img)
     # Re-encode: drops any payload hidden after the image data and all metadata,

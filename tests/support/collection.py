@@ -98,6 +98,13 @@ class _RunCounter:
             return
         if exitstatus != pytest.ExitCode.OK or session.shouldstop or session.shouldfail:
             return  # -x, a failure or an interrupt: a short run is expected then
+        option = self.config.option
+        if (
+            option.collectonly
+            or getattr(option, "setuponly", False)
+            or getattr(option, "setupplan", False)
+        ):
+            return  # nothing was meant to run
         expected = self.config.stash.get(_EXPECTED, None)
         if expected is None:
             return
