@@ -58,7 +58,7 @@ restore:
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ledger-<stamp>.dump"; exit 1; }
 	@bash scripts/restore.sh "$(FILE)"
 
-## make bench-seed / make bench: issue 7's benchmark (DATABASE_URL = a PostgreSQL bench database)
+## make bench-seed / make bench: the county-scale benchmark (DATABASE_URL = a PostgreSQL bench database)
 bench-seed: migrate
 	$(PY) manage.py seed_bulk --enterprises $(or $(ENTERPRISES),10000) --hazards $(or $(HAZARDS),1000000)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks at county scale (issue 7), against PostgreSQL loaded by seed_bulk.
+"""Benchmarks at county scale (docs/architecture.md, "Performance"), against PostgreSQL loaded by seed_bulk.
 
     createdb -h 127.0.0.1 -U postgres hazard_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/hazard_bench

@@ -1,4 +1,4 @@
-"""GET /api/v1/dashboard/summary/ — the dashboard's figures as JSON (SPEC.md §5).
+"""GET /api/v1/dashboard/summary/ — the dashboard's figures as JSON.
 
 Same filters, scope and numbers as the /dashboard/ page: both call
 ``dashboard.summary.build_summary``.

@@ -44,7 +44,7 @@ def _ledger_prefix(resolver) -> str:
 
 
 def ledger_path() -> str:
-    """The browser ledger page (issue 6). Resolved once per URLconf: a dashboard has
+    """The browser ledger page. Resolved once per URLconf: a dashboard has
     hundreds of links."""
     return _ledger_prefix(get_resolver(get_urlconf()))
 

@@ -61,7 +61,7 @@ def figure_conditions(today: dt.date) -> dict[str, Q]:
         "pending_review": Q(state=State.PENDING_REVIEW),
         "closed": Q(state=State.CLOSED),
         "voided": Q(state=State.VOIDED),
-        # SPEC §4: overdue = still being rectified and the deadline has passed.
+        # Overdue = still being rectified and the deadline has passed (docs/workflows.md).
         "overdue": overdue_q(today),
         "major_open": Q(level=Level.MAJOR) & open_q(),
         # Escalated (督办) hazards that are not yet closed or voided.

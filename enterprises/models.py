@@ -70,7 +70,7 @@ class EnterpriseStatus(models.TextChoices):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
-        """Enterprises the user may see (SPEC.md §5 scope). Every lookup goes through this."""
+        """Enterprises the user may see (scope: docs/glossary.md). Every lookup goes through this."""
         from accounts.models import Role
 
         if not getattr(user, "is_authenticated", False):

@@ -1,14 +1,13 @@
-"""The hazard ledger API (SPEC.md §5): scoped reads, registration, and one endpoint
+"""The hazard ledger API: scoped reads, registration, and one endpoint
 per workflow transition.
 
 Views never change ``state`` themselves: every write calls the model's transition
-method (STYLE.md "Writes"), whose ``InvalidTransition`` becomes 409 and whose
+method (docs/architecture.md, "Writes"), whose ``InvalidTransition`` becomes 409 and whose
 ``ValidationError`` becomes 400 with field errors (config/exceptions.py).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,10 +23,10 @@ from accounts.models import User
 from enterprises.models import Enterprise
 from inspections.models import ChecklistItem, Inspection
 
-from .evidence import MAX_PHOTOS, ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
 from .models import STEP_ROLES, Evidence, Hazard, HazardEvent, Level, may_take_step
+from .photos import PhotoListField, PhotoSerializerMixin
 
 # --- fields ---------------------------------------------------------------------------
 
@@ -37,33 +36,6 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.context["request"].user)
-
-
-class PhotoListField(serializers.ListField):
-    """Image uploads (multipart, the field repeated), each decoded and checked up front
-    so that a bad photo is refused before anything is written."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.FileField())
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("write_only", True)
-        kwargs.setdefault("max_length", MAX_PHOTOS)
-        kwargs.setdefault("error_messages", {"max_length": _("一次最多上传 {max_length} 张照片。")})
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data) -> list[ProcessedImage]:
-        files = super().to_internal_value(data)
-        errors: list[str] = []
-        photos = []
-        for upload in files:
-            try:
-                photos.append(process_image(upload))
-            except DjangoValidationError as exc:
-                errors.extend(str(m) for m in exc.messages)
-        if errors:
-            raise serializers.ValidationError(errors)
-        # Decoded, re-encoded and hashed once; Evidence.store saves them as they are.
-        return photos
 
 
 # --- output ---------------------------------------------------------------------------
@@ -172,7 +144,7 @@ class ErrorDetailSerializer(serializers.Serializer):
 # --- input ----------------------------------------------------------------------------
 
 
-class HazardCreateSerializer(serializers.ModelSerializer):
+class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     enterprise = VisiblePrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     inspection = VisiblePrimaryKeyRelatedField(
         queryset=Inspection.objects.all(), required=False, allow_null=True
@@ -241,7 +213,7 @@ class HazardCreateSerializer(serializers.ModelSerializer):
         return Hazard.register(by=self.context["request"].user, **validated_data)
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(PhotoSerializerMixin, serializers.Serializer):
     note = serializers.CharField(
         error_messages={"required": _("请填写整改情况说明。"), "blank": _("请填写整改情况说明。")}
     )
@@ -249,7 +221,7 @@ class SubmitSerializer(serializers.Serializer):
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(PhotoSerializerMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=[("pass", _("合格")), ("fail", _("不合格"))])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     new_deadline = serializers.DateField(required=False, allow_null=True, default=None)

@@ -7,4 +7,11 @@ class HazardsConfig(AppConfig):
     verbose_name = _("隐患台帐")
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
         from . import receivers  # noqa: F401  (connects the signal receivers)
+
+        # Pillow's own bomb guard, for every image this process opens (evidence checks
+        # its bound from the header first; reports and notices open stored photos).
+        Image.MAX_IMAGE_PIXELS = settings.EVIDENCE_MAX_PIXELS

@@ -1,4 +1,4 @@
-"""Filters of the hazard ledger (SPEC.md §5), shared by the API list, the Excel
+"""Filters of the hazard ledger (the list filters of the OpenAPI schema), shared by the API list, the Excel
 export, the browser ledger page and the dashboard's drill-down links.
 
 The FilterSet only narrows a queryset that is already scoped with

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from enterprises.models import Enterprise
 
-from .evidence import MAX_PHOTOS, validate_image
 from .models import Escalation, Hazard, Level, local_today
+from .photos import PhotoField, PhotoFormMixin
 
 # The rectification period offered when the form opens: general hazards are usually
 # given 15 days; a major one needs a treatment plan (五落实) and gets 60. The same
@@ -49,55 +49,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PhotoInput(forms.FileInput):
-    """Several photos at once, straight from the phone camera."""
-
-    allow_multiple_selected = True
-
-    def __init__(self, attrs=None):
-        base = {
-            "accept": "image/*",
-            "capture": "environment",
-            "multiple": True,
-            "class": "photo-input",
-        }
-        super().__init__(attrs={**base, **(attrs or {})})
-
-
-class PhotoField(forms.FileField):
-    """A list of photos, each checked by the evidence rules (decoded, size, pixels)
-    before the transition runs, so that a bad photo is refused before anything is
-    written. The transition stores them through ``Evidence.store``."""
-
-    widget = PhotoInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
-        if not uploads:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(uploads) > MAX_PHOTOS:
-            raise ValidationError(
-                _("一次最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, code="max_photos"
-            )
-        files = [super(PhotoField, self).clean(upload, initial) for upload in uploads]
-        messages: list[str] = []
-        for upload in files:
-            try:
-                validate_image(upload)
-            except ValidationError as exc:
-                messages.extend(f"{upload.name}：{m}" for m in exc.messages)
-            upload.seek(0)
-        if messages:
-            raise ValidationError(messages)
-        return files
-
-
 def _text(label, *, required: bool = True, rows: int = 3, **kwargs) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -120,7 +71,7 @@ def _date(label, **kwargs) -> forms.DateField:
 # --- hazard actions ------------------------------------------------------------------
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(PhotoFormMixin, forms.Form):
     """The enterprise reports remediation done (提交整改)."""
 
     prefix = "submit"
@@ -130,7 +81,7 @@ class SubmitForm(forms.Form):
     before = PhotoField(label=_("整改前照片（可选）"))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PhotoFormMixin, forms.Form):
     """Re-inspection (复查): pass closes the hazard, fail needs a comment and a new deadline."""
 
     prefix = "review"
@@ -224,7 +175,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{where}）" if where else obj.name
 
 
-class HazardForm(forms.ModelForm):
+class HazardForm(PhotoFormMixin, forms.ModelForm):
     """A new hazard with its five-point plan (五落实). The enterprise is chosen before
     the form opens; ``Hazard.register`` validates the plan and writes."""
 

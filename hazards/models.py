@@ -1,7 +1,7 @@
 """The hazard ledger (隐患台帐): hazards, their append-only event log, evidence,
 escalations and the once-only notices.
 
-Writes are transition methods (STYLE.md "Writes"): each locks the hazard row,
+Writes are transition methods (docs/architecture.md, "Writes"): each locks the hazard row,
 checks its guard under the lock, writes, appends a HazardEvent and schedules
 side effects after commit. The API and the HTML views call these methods and
 never change ``state`` themselves.
@@ -70,7 +70,7 @@ class HazardCodeCounter(models.Model):
 
 class HazardQuerySet(models.QuerySet):
     def visible_to(self, user) -> HazardQuerySet:
-        """Hazards in the user's scope (SPEC.md §5). Every lookup goes through this."""
+        """Hazards in the user's scope (docs/glossary.md, "Who and where"). Every lookup goes through this."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.role == Role.BUREAU or user.is_superuser:
@@ -239,7 +239,7 @@ class Hazard(models.Model):
             models.Index(fields=["created_at"]),
             models.Index(fields=["responsible_leader", "state"]),
             models.Index(fields=["responsible_person", "state"]),
-            # Dashboard (issue 7), PostgreSQL index-only scans: open hazards by group and
+            # Dashboard (docs/architecture.md, "Performance"), PostgreSQL index-only scans: open hazards by group and
             # enterprise; late closings for the overdue-at-month-end trend; registration
             # dates with the breakdown columns for date-filtered figures.
             # (Covering columns are key columns, not INCLUDE: SQLite rejects INCLUDE.)

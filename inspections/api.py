@@ -1,5 +1,5 @@
 """Inspections API: checklists, campaigns, inspections, their items, follow-up visits
-and the rectification notice. Every lookup goes through ``visible_to`` (SPEC.md §5):
+and the rectification notice. Every lookup goes through ``visible_to`` (docs/architecture.md, "Reads"):
 an inspection out of scope is a 404, exactly like a missing one. Writes call the
 model's transition methods; serializers only validate and shape."""
 
@@ -22,8 +22,8 @@ from accounts.models import User
 from accounts.permissions import IsBureauOrReadOnly, IsInspectorOrBureau
 from config.errors import InvalidTransition
 from enterprises.models import Enterprise, Industry, Township
-from hazards.evidence import validate_image
 from hazards.models import Hazard, Level, State
+from hazards.photos import PhotoListField, PhotoSerializerMixin
 
 from .models import (
     PROGRESS_FIELDS,
@@ -47,19 +47,6 @@ WRITE_ERRORS = {
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-def _validate_images(files: list) -> list:
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    for upload in files:
-        try:
-            validate_image(upload)
-        except DjangoValidationError as exc:
-            messages = [str(m) for errs in exc.message_dict.values() for m in errs]
-            raise serializers.ValidationError(messages) from None
-        upload.seek(0)
-    return files
 
 
 # --- checklists ------------------------------------------------------------------------
@@ -342,7 +329,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemRecordSerializer(serializers.Serializer):
+class ItemRecordSerializer(PhotoSerializerMixin, serializers.Serializer):
     """Record one item. On ``fail`` the hazard's plan (五落实) comes with it; the title,
     category, basis, level and measures are pre-filled from the item."""
 
@@ -365,12 +352,7 @@ class ItemRecordSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     measures = serializers.CharField(required=False, allow_blank=True)
-    before = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text=gettext_lazy("整改前照片")
-    )
-
-    def validate_before(self, files):
-        return _validate_images(files)
+    before = PhotoListField(help_text=gettext_lazy("整改前照片"))
 
 
 class FollowUpHazardSerializer(serializers.ModelSerializer):
@@ -395,14 +377,11 @@ class FollowUpHazardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpReviewSerializer(serializers.Serializer):
+class FollowUpReviewSerializer(PhotoSerializerMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=ReviewResult.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     new_deadline = serializers.DateField(required=False, allow_null=True)
-    evidence = serializers.ListField(child=serializers.FileField(), required=False)
-
-    def validate_evidence(self, files):
-        return _validate_images(files)
+    evidence = PhotoListField()
 
 
 class PDFRenderer(BaseRenderer):

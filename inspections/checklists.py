@@ -59,7 +59,7 @@ SUB_INDUSTRIES = {
 CATEGORIES = {"person", "equipment", "environment", "management"}
 REF_STYLES = {"article-item", "item", "part-item", "clause", "label"}
 
-# What a major hazard's plan needs (16号令 and SPEC §1, 五落实), added to every major
+# What a major hazard's plan needs (16号令 and 五落实, docs/glossary.md), added to every major
 # item's suggested measures so the data need not repeat it.
 MAJOR_MEASURES = (
     "制定重大事故隐患治理方案，落实责任、措施、资金、时限和预案，"

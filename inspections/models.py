@@ -1,7 +1,7 @@
 """Inspections as inspectors run them: checklist templates per industry, campaigns,
 the inspection itself (draft → finalized), the items it checked and follow-up visits.
 
-Writes are transition methods (STYLE.md "Writes"): each locks the inspection row,
+Writes are transition methods (docs/architecture.md, "Writes"): each locks the inspection row,
 checks its guard under the lock and writes in one transaction. Hazards found are
 registered through ``Hazard.register`` and re-checked through ``Hazard.review``:
 this app never re-implements the ledger's workflow.

@@ -1,4 +1,4 @@
-"""The inspector's pages (SPEC.md §6): my inspections, start one at an enterprise,
+"""The inspector's pages (docs/workflows.md, "The inspection workflow"): my inspections, start one at an enterprise,
 walk its checklist on a phone, log free hazards, finalize and print the notice,
 follow-up visits, and campaigns (read-only).
 

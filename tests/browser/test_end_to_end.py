@@ -1,4 +1,4 @@
-"""The whole story of one hazard, in real Chromium at a phone's size (issue 6):
+"""The whole story of one hazard, in real Chromium at a phone's size:
 
 an inspector signs in, walks a checklist, fails an item with a photo and finalizes;
 the enterprise submits remediation with a photo; the inspector fails it — twice; the

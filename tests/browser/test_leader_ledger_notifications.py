@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Notification, NotificationKind
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, Level
 from hazards.sweeps import escalate as sweep_module
-from tests import factories as f
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
+from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

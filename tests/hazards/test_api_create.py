@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from hazards.models import EventKind, Evidence, Hazard, HazardCodeCounter, HazardEvent
 from inspections.models import Inspection
-from tests import factories as f
-from tests.hazards.api_support import HAZARDS, jpeg, payload
+from tests.support import factories as f
+from tests.support.api import HAZARDS, payload
+from tests.support.files import jpeg
 
 pytestmark = pytest.mark.django_db
 

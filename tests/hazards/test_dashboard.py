@@ -16,7 +16,7 @@ from dashboard.filters import DashboardFilters
 from dashboard.summary import build_summary
 from dashboard.terminal import split_months
 from hazards.models import Escalation, Hazard, Level
-from tests import factories as f
+from tests.support import factories as f
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=TZ)

@@ -16,7 +16,7 @@ from dashboard.summary import build_summary
 from dashboard.tally import rebuild_tally, tally_drift
 from dashboard.terminal import tally_scope
 from hazards.models import Hazard, Level, State
-from tests import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.postgres
 

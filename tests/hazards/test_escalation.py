@@ -14,8 +14,9 @@ from accounts.models import Notification, NotificationKind
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, State
 from hazards.sweeps import claim, escalate
 from hazards.sweeps import mail as sweep_mail
-from tests import factories as f
-from tests.hazards.escalation_support import due_hazard, fail_review
+from tests.support import factories as f
+from tests.support.factories import fail_review
+from tests.support.world import due_hazard
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from hazards.models import Escalation, EventKind, HazardEvent
 from hazards.sweeps import escalate
-from tests.hazards.escalation_support import due_hazard
+from tests.support.world import due_hazard
 
 ESCALATIONS = "/api/v1/escalations/"
 FIELDS = {

@@ -14,7 +14,7 @@ from accounts.models import Notification, NotificationKind
 from hazards.models import Hazard, HazardNotice
 from hazards.sweeps import deadlines
 from hazards.sweeps import mail as sweep_mail
-from tests import factories as f
+from tests.support import factories as f
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2026, 3, 2)

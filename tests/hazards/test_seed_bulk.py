@@ -21,7 +21,7 @@ from hazards.models import (
     local_today,
 )
 from inspections.models import Inspection
-from tests import factories as f
+from tests.support import factories as f
 
 CODE = re.compile(r"YH-(\d{4})-(\d{6})")
 

@@ -9,10 +9,8 @@ from django.utils import timezone
 
 from hazards.models import Hazard
 from inspections.models import Campaign, InspectionKind
-from tests import factories as f
-from tests.factories import make_hazard
-
-from .conftest import in_days
+from tests.support import factories as f
+from tests.support.factories import in_days, make_hazard
 
 
 @pytest.fixture

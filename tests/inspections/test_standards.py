@@ -1,4 +1,4 @@
-"""The shipped checklists cite their 判定标准 exactly (issue 13): every item has a basis,
+"""The shipped checklists cite their 判定标准 exactly: every item has a basis,
 every standard-major item its standard, 文号 and article, codes are unique across all
 templates, and each 判定标准 shipped in full is covered item by item."""
 

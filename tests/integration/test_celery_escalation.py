@@ -34,7 +34,7 @@ from rest_framework.test import APIClient
 from accounts.models import Notification, NotificationKind
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent
 from hazards.sweeps.mail import _message_id
-from tests import factories as f
+from tests.support import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -341,9 +341,6 @@ def test_worker_and_beat_escalate_exactly_once(world, api, cluster):
 # --- the embedded default: SQLite and the filesystem broker ----------------------------------
 
 SETUP_SCRIPT = """
-import datetime as dt
-from django.utils import timezone
-from tests import factories as f
 
 bureau_dept = f.DepartmentFactory(name="县应急管理局", is_bureau=True)
 ent = f.EnterpriseFactory(supervising_department=bureau_dept)

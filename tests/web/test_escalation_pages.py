@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hazards.models import Escalation, EventKind, HazardEvent
 from hazards.sweeps import escalate as sweep_module
-from tests import factories as f
+from tests.support import factories as f
 
 
 def fail_twice(hazard, inspector) -> None:
