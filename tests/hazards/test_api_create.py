@@ -162,7 +162,7 @@ def test_anonymous_cannot_register(world, api):
         ({"level": "critical"}, "level"),
         ({"measures": ""}, "measures"),
         ({"title": ""}, "title"),
-        # Major-by-standard comes only with a standard item (issue 13), never as a flag.
+        # Major-by-standard comes only with a standard item, never as a flag.
         ({"major_by_standard": True, "level": "general"}, "major_by_standard"),
         (
             {"major_by_standard": True, "level": "major", "emergency_plan": "预案"},

@@ -1,4 +1,4 @@
-"""A hazard is major by standard only through a 判定标准 checklist item (issue 13): a
+"""A hazard is major by standard only through a 判定标准 checklist item: a
 failed item sets it, the create API takes it (level major, citation filled) and refuses
 a bare flag, and the hazard's page names the standard, its 文号 and the article."""
 
