@@ -81,7 +81,22 @@
     });
   }
 
+  // A form sent back with errors: focus moves to its summary (role="alert"), so a screen
+  // reader reads it and the keyboard goes on from there to the fields marked in red.
+  function focusErrors() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    // The skip link's "#main", kept in the address by a form that posts back to it, moves
+    // the focus to <main> once the page has loaded: take it back to the summary.
+    window.addEventListener("load", function () {
+      var active = document.activeElement;
+      if (!active || active === document.body || active.id === "main") summary.focus();
+    });
+  }
+
   function init() {
+    focusErrors();
     openOnDesktop();
     deadlineByLevel();
     reviewForm();

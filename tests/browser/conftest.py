@@ -55,6 +55,13 @@ Fixtures, for this folder and for later end-to-end scenarios:
 ``jpeg(name="photo.jpg")``
     Writes a small JPEG (Pillow) into the test's tmp dir and returns its path,
     for ``locator.set_input_files(path)``.
+``county`` / ``inspections``
+    Shared scenes (tests/browser/scenes.py): hazards in every state with an
+    escalation, photos and notifications; a checklist, a campaign, a draft and a
+    finalized inspection.
+
+Accessibility (axe-core, the crawl of every page each role reaches, keyboard and
+zoom helpers) lives in tests/browser/a11y.py.
 
 Users come from the ``world`` fixture of tests/conftest.py; every factory user's
 password is ``PASSWORD``.
@@ -70,6 +77,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.scenes import county, inspections  # noqa: F401 (fixtures, see scenes.py)
 from tests.support.factories import PASSWORD
 from tests.support.files import jpeg_file
 

@@ -2,80 +2,11 @@
 touch targets of 44 px, no console error, CSP violation or off-site request — and
 a screenshot of each for a reviewer (test-artifacts/screenshots/)."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from accounts.models import Notification, NotificationKind
-from hazards.models import Escalation, Hazard, Level
-from hazards.sweeps import escalate as sweep_module
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
-from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(world, tmp_path):
-    """Hazards in every state, an escalation, photos and notifications."""
-    from tests.support.files import jpeg
-
-    today = timezone.localdate()
-    w = world
-    titles = [
-        ("配电箱未可靠接地", "一号车间", "equipment"),
-        ("消防通道堆放杂物", "二号仓库", "environment"),
-        ("特种作业人员无证上岗", "装卸区", "person"),
-        ("未建立隐患排查治理制度", "安全科", "management"),
-        ("液氨储罐安全阀未校验", "储罐区", "equipment"),
-    ]
-    made = []
-    for i, (title, location, category) in enumerate(titles * 3):
-        enterprise = (w.ent_a, w.ent_b, w.ent_c)[i % 3]
-        major = i % 5 == 4
-        made.append(
-            f.make_hazard(
-                enterprise=enterprise,
-                by=w.inspector if enterprise == w.ent_a else w.bureau,
-                person=w.user_a if enterprise == w.ent_a else None,
-                leader_user=w.leader_a if enterprise == w.ent_a else None,
-                title=title,
-                location=location,
-                category=category,
-                level=Level.MAJOR if major else Level.GENERAL,
-                emergency_plan="立即停用，设置警戒区，配备应急救援器材" if major else "",
-                deadline=today + dt.timedelta(days=3 + 4 * i),
-                before=[jpeg("before.jpg", color=(120, 120, 120))],
-            )
-        )
-    a = [h for h in made if h.enterprise == w.ent_a]
-    Hazard.objects.filter(pk=a[0].pk).update(deadline=today - dt.timedelta(days=4))
-    a[1].submit(by=w.user_a, note="已清理杂物并设置禁止堆放标识。", evidence=[jpeg("after.jpg")])
-    for _ in range(2):
-        a[2].submit(by=w.user_a, note="已整改", evidence=[jpeg("a.jpg", color=(40, 160, 90))])
-        a[2].review(
-            by=w.inspector,
-            passed=False,
-            comment="现场复查仍有人员无证上岗。",
-            new_deadline=today + dt.timedelta(days=6),
-        )
-    a[3].submit(by=w.user_a, note="制度已印发")
-    a[3].review(by=w.inspector, passed=True, comment="合格")
-    sweep_module.sweep()
-    Notification.objects.create(
-        recipient=w.user_a,
-        kind=NotificationKind.REVIEW,
-        hazard=a[2],
-        message=f"隐患 {a[2].code} 复查不合格（第 2 次），请于期限前重新整改。",
-    )
-    return {
-        "overdue": a[0],
-        "pending": a[1],
-        "escalated": a[2],
-        "closed": a[3],
-        "escalation": Escalation.objects.get(hazard=a[2]),
-    }
 
 
 def screens(w, c):
