@@ -47,7 +47,7 @@ class MeView(APIView):
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["id", "kind", "message", "hazard", "created_at", "read_at"]
+        fields = ["id", "kind", "message", "hazard", "link", "created_at", "read_at"]
 
 
 class NotificationViewSet(

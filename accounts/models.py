@@ -94,6 +94,9 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # Where "open" leads for notices about things other than a hazard (a licence, an
+    # accident, a report …): a site-relative path, checked when followed.
+    link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

@@ -57,11 +57,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification to its hazard, marking it read on the way."""
+    """Follow a notification to its hazard (or its link), marking it read on the way."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notification.mark_read()
     if notification.hazard_id:
         return redirect("hazard-detail", pk=notification.hazard_id)
+    if notification.link and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts=None, require_https=False
+    ):
+        return redirect(notification.link)
     return redirect("notifications")
 
 

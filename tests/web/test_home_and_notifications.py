@@ -109,3 +109,26 @@ def test_error_pages_are_chinese_and_keep_the_layout(world, login):
     assert missing.status_code == 404
     assert "页面不存在" in missing.content.decode()
     assert 'data-testid="bell"' in missing.content.decode()
+
+
+def test_a_notification_with_a_link_opens_it_and_an_outside_link_is_not_followed(world, login):
+    inside = Notification.objects.create(
+        recipient=world.user_a, kind=NotificationKind.OTHER, message="证照即将到期", link="/me/"
+    )
+    outside = Notification.objects.create(
+        recipient=world.user_a,
+        kind=NotificationKind.OTHER,
+        message="x",
+        link="https://attacker.example/",
+    )
+    client = login(world.user_a)
+    page = client.get(reverse("notifications")).content.decode()
+    assert 'data-testid="open-link"' in page
+
+    response = client.post(reverse("notification-open", args=[inside.pk]))
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    inside.refresh_from_db()
+    assert inside.read_at is not None
+
+    response = client.post(reverse("notification-open", args=[outside.pk]))
+    assert response["Location"] == reverse("notifications")
