@@ -137,3 +137,28 @@ def test_english_pages_say_so_and_pass(world, county, pages, login):
         assert page.locator("html").get_attribute("lang") == "en"
         assert page_problems(page) == [], path
         assert_axe_clean(page)
+
+
+def test_each_dashboard_chart_is_named_and_points_at_its_table(world, county, pages, login):
+    page = login(with_axe(pages.desktop()), world.bureau, via_form=False)
+    page.goto("/dashboard/")
+    page.wait_for_selector(".chart.chart-ready")
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
+          const text = (attr) => (el.getAttribute(attr) || "").split(" ").filter(Boolean)
+            .map((id) => document.getElementById(id));
+          return {
+            chart: el.dataset.chart, role: el.getAttribute("role"),
+            name: el.getAttribute("aria-label") || "",
+            description: text("aria-describedby").map((n) => n ? n.textContent.trim() : ""),
+            details: text("aria-details").map((n) => n ? n.tagName.toLowerCase() : null),
+            caption: text("aria-details").map((n) => n && n.caption ? n.caption.textContent : ""),
+          };
+        })"""
+    )
+    assert len(charts) >= 2, charts
+    for chart in charts:
+        assert chart["role"] == "img" and chart["name"].strip(), chart
+        assert chart["description"] and all(chart["description"]), chart
+        assert chart["details"] == ["table"] and chart["caption"][0].strip(), chart
+    assert_axe_clean(page)
