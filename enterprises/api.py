@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from accounts.permissions import IsBureauOrReadOnly
+from accounts.permissions import StepPermission
 from hazards.filters import IdFilter
 
 from .models import Department, Enterprise, Township
@@ -82,7 +82,13 @@ class EnterpriseViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EnterpriseSerializer
-    permission_classes = [IsBureauOrReadOnly]
+    permission_classes = [
+        StepPermission(
+            create="enterprises.create",
+            update="enterprises.edit",
+            partial_update="enterprises.edit",
+        )
+    ]
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "created_at", "employees"]
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,238 @@
+"""The hazard's workflow steps (STYLE.md "Writes"): each locks the hazard row, asks the
+policy (hazards/policy.py) under the lock, checks its fields (hazards/plan.py), writes,
+appends a HazardEvent and records its notices in the same transaction. The API and the
+pages call these methods and never change ``state`` themselves.
+
+A mixin of ``Hazard`` (ledger.py), kept apart so that each file stays readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policy
+
+from .. import plan
+from ..choices import EventKind, Level, State
+from .records import Evidence, HazardCodeCounter, HazardEvent
+
+
+class HazardWorkflow:
+    # --- registration ------------------------------------------------------------------
+    @classmethod
+    @transaction.atomic
+    def register(cls, *, by, enterprise, before: list | None = None, **fields):
+        """Log a new hazard (检查发现 or 自查自报) with its code and a 'created' event,
+        and the photos of the hazard as found (``before``)."""
+        policy.require("hazards.register", by, enterprise)
+        hazard = cls(enterprise=enterprise, created_by=by, **fields)
+        if policy.is_enterprise(by) and hazard.inspection_id:
+            raise ValidationError({"inspection": [_("企业自查自报的隐患不能关联检查。")]})
+        hazard.township_id = enterprise.township_id
+        hazard.department_id = enterprise.supervising_department_id
+        hazard.industry = enterprise.industry
+        hazard.validate_plan()
+        now = timezone.now()
+        hazard.created_at = now
+        hazard.code = HazardCodeCounter.next_code(timezone.localtime(now).year)
+        hazard.save()
+        event = HazardEvent.objects.create(
+            hazard=hazard,
+            actor=by,
+            kind=EventKind.CREATED,
+            to_state=hazard.state,
+            note=hazard.title,
+            data={"level": hazard.level, "deadline": hazard.deadline.isoformat()},
+        )
+        for item in before or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
+            )
+        return hazard
+
+    # --- helpers -----------------------------------------------------------------------
+    def _locked(self):
+        return type(self).objects.select_for_update().select_related("enterprise").get(pk=self.pk)
+
+    def _record(self, *, by, kind: str, from_state: str, note: str = "", data=None) -> HazardEvent:
+        return HazardEvent.objects.create(
+            hazard=self,
+            actor=by,
+            kind=kind,
+            from_state=from_state,
+            to_state=self.state,
+            note=note,
+            data=data or {},
+        )
+
+    def _refresh_from(self, locked) -> None:
+        for field in self._meta.concrete_fields:
+            setattr(self, field.attname, getattr(locked, field.attname))
+
+    def can_submit(self, user) -> bool:
+        return policy.decide("hazards.submit", user, self).allowed
+
+    def can_review(self, user) -> bool:
+        return policy.decide("hazards.review", user, self).allowed
+
+    # --- steps -------------------------------------------------------------------------
+    @transaction.atomic
+    def submit(
+        self, *, by, note: str, evidence: list | None = None, before: list | None = None
+    ) -> HazardEvent:
+        """The enterprise reports remediation done (with before/after photos) → pending_review."""
+        hazard = self._locked()
+        policy.require("hazards.submit", by, hazard)
+        if not (note or "").strip():
+            raise ValidationError({"note": [_("请填写整改情况说明。")]})
+        from_state = hazard.state
+        hazard.state = State.PENDING_REVIEW
+        hazard.save(update_fields=["state", "updated_at"])
+        event = hazard._record(by=by, kind=EventKind.SUBMITTED, from_state=from_state, note=note)
+        for item in before or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
+            )
+        for item in evidence or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.AFTER
+            )
+        self._refresh_from(hazard)
+        from ..notify import notify_submitted
+
+        # In-app notices are rows: written in the same transaction as the step, so the
+        # step and its notice commit (or fail) together. Nothing runs after the commit
+        # that could turn a done step into an error response.
+        notify_submitted(hazard.pk)
+        return event
+
+    @transaction.atomic
+    def review(
+        self,
+        *,
+        by,
+        passed: bool,
+        comment: str = "",
+        new_deadline: dt.date | None = None,
+        evidence: list | None = None,
+    ) -> HazardEvent:
+        """Re-inspection (复查). Pass closes (销号); fail sends it back with a new deadline.
+        A failure counts toward the two-strike rule, so a hazard still being rectified may
+        be failed only after its deadline (the policy's ``hazards.fail_review``)."""
+        hazard = self._locked()
+        policy.require("hazards.pass_review" if passed else "hazards.fail_review", by, hazard)
+        from_state = hazard.state
+        now = timezone.now()
+        hazard.reviews += 1
+        if passed:
+            hazard.state = State.CLOSED
+            hazard.closed_at = now
+            hazard.closed_on_time = timezone.localtime(now).date() <= hazard.deadline
+            kind = EventKind.REVIEW_PASSED
+            data: dict = {}
+        else:
+            plan.raise_errors(plan.failed_review_errors(comment, new_deadline))
+            data = {
+                "old_deadline": hazard.deadline.isoformat(),
+                "new_deadline": new_deadline.isoformat(),
+            }
+            hazard.state = State.RECTIFYING
+            hazard.failed_reviews += 1
+            hazard.deadline = new_deadline
+            kind = EventKind.REVIEW_FAILED
+            data["failed_reviews"] = hazard.failed_reviews
+        hazard.save(
+            update_fields=[
+                "state",
+                "reviews",
+                "failed_reviews",
+                "deadline",
+                "closed_at",
+                "closed_on_time",
+                "updated_at",
+            ]
+        )
+        event = hazard._record(by=by, kind=kind, from_state=from_state, note=comment, data=data)
+        for item in evidence or []:
+            Evidence.store(
+                hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.REVIEW
+            )
+        self._refresh_from(hazard)
+        from ..notify import notify_reviewed
+
+        notify_reviewed(hazard.pk, event.pk)  # same transaction, as in submit()
+        return event
+
+    @transaction.atomic
+    def extend(self, *, by, deadline: dt.date, reason: str) -> HazardEvent:
+        hazard = self._locked()
+        policy.require("hazards.extend", by, hazard)
+        errors = {}
+        if not (reason or "").strip():
+            errors["reason"] = [_("请填写延期理由。")]
+        if deadline is None:
+            errors["deadline"] = [_("请填写新的整改期限。")]
+        elif plan.in_the_past(deadline):
+            errors["deadline"] = [plan.PAST_DEADLINE]
+        elif deadline <= hazard.deadline:
+            errors["deadline"] = [_("新的整改期限应晚于原期限。")]
+        plan.raise_errors(errors)
+        data = {"old_deadline": hazard.deadline.isoformat(), "new_deadline": deadline.isoformat()}
+        hazard.deadline = deadline
+        hazard.save(update_fields=["deadline", "updated_at"])
+        event = hazard._record(
+            by=by, kind=EventKind.EXTENDED, from_state=hazard.state, note=reason, data=data
+        )
+        self._refresh_from(hazard)
+        return event
+
+    @transaction.atomic
+    def void(self, *, by, reason: str) -> HazardEvent:
+        hazard = self._locked()
+        policy.require("hazards.void", by, hazard)
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("请填写作废理由。")]})
+        from_state = hazard.state
+        hazard.state = State.VOIDED
+        hazard.save(update_fields=["state", "updated_at"])
+        event = hazard._record(by=by, kind=EventKind.VOIDED, from_state=from_state, note=reason)
+        self._refresh_from(hazard)
+        return event
+
+    @transaction.atomic
+    def change_level(
+        self, *, by, level: str, reason: str = "", emergency_plan: str | None = None
+    ) -> HazardEvent:
+        """Regrade a hazard. Downgrading a standard-major hazard needs the bureau and a reason."""
+        hazard = self._locked()
+        # Grading is the supervisor's call: an enterprise must not downgrade its own hazard.
+        policy.require("hazards.change_level", by, hazard)
+        if level not in Level.values:
+            raise ValidationError({"level": [_("无效的隐患等级。")]})
+        if level == hazard.level:
+            raise ValidationError({"level": [_("等级未变化。")]})
+        if level == Level.GENERAL and hazard.major_by_standard:
+            policy.require("hazards.downgrade_standard_major", by, hazard)
+            if not (reason or "").strip():
+                raise ValidationError({"reason": [_("降级必须说明理由。")]})
+        if level == Level.MAJOR:
+            emergency_plan = emergency_plan if emergency_plan is not None else hazard.emergency_plan
+            plan.raise_errors(plan.plan_errors({"level": level, "emergency_plan": emergency_plan}))
+            hazard.emergency_plan = emergency_plan
+        from_level = hazard.level
+        hazard.level = level
+        hazard.save(update_fields=["level", "emergency_plan", "updated_at"])
+        event = hazard._record(
+            by=by,
+            kind=EventKind.LEVEL_CHANGED,
+            from_state=hazard.state,
+            note=reason,
+            data={"from_level": from_level, "to_level": level},
+        )
+        self._refresh_from(hazard)
+        return event
