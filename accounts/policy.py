@@ -27,6 +27,13 @@ state checks for superusers too (a superuser counts as bureau, nothing more) cal
 
 Field errors (a missing reason, a deadline in the past) are not permissions: they stay
 ``ValidationError`` (400) in the model step or its validator.
+
+Adding a step: one row in the app's ``WHO`` table (roles and the 403 refusal), its
+object checks in ``WHOSE`` / ``WHEN`` (named predicates of that policy module, each
+with its refusal); then ``policy.require(...)`` first thing under the lock in the model
+step, ``StepPermission(<action>="<app>.<step>")`` on the viewset,
+``policy.require_role`` in the page before the lookup, ``{% may %}`` for the button,
+and a ``step("<app>.<step>", …)`` row in the permission matrix.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The ledger's rows: the hazard (its plan, state and flags), its code counter and the
-QuerySet every read goes through. The transitions are in ``workflow.py``."""
+"""The ledger's rows: the hazard (its plan, state and flags) and the QuerySet every read
+goes through. The transitions are in ``workflow.py``."""
 
 from __future__ import annotations
 
