@@ -30,16 +30,18 @@ run: setup
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-## make test: lint, migrations check and the whole suite
+## make test: lint, import floors, migrations check and the whole suite
 test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	APP_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	APP_ENV=test $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
@@ -56,7 +58,7 @@ restore:
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ledger-<stamp>.dump"; exit 1; }
 	@bash scripts/restore.sh "$(FILE)"
 
-## make bench-seed / make bench: issue 7's benchmark (DATABASE_URL = a PostgreSQL bench database)
+## make bench-seed / make bench: the county-scale benchmark (DATABASE_URL = a PostgreSQL bench database)
 bench-seed: migrate
 	$(PY) manage.py seed_bulk --enterprises $(or $(ENTERPRISES),10000) --hazards $(or $(HAZARDS),1000000)
 

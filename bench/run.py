@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks at county scale (issue 7), against PostgreSQL loaded by seed_bulk.
+"""Benchmarks at county scale (docs/architecture.md, "Performance"), against PostgreSQL loaded by seed_bulk.
 
     createdb -h 127.0.0.1 -U postgres hazard_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/hazard_bench
@@ -236,8 +236,9 @@ def actors():
 
 
 def dashboard(args):
+    from dashboard.filters import DashboardFilters
+    from dashboard.summary import build_summary
     from enterprises.models import Township
-    from hazards.dashboard import DashboardFilters, build_summary
 
     header("dashboard summary (API and page)")
     people = actors()
@@ -427,9 +428,10 @@ def make_due(n: int, threshold: int) -> int:
 
 def sweep(args):
     try:
-        from hazards.escalation import escalate_due, send_escalation_emails
+        from hazards.sweeps.escalate import escalate_due
+        from hazards.sweeps.mail import send_escalation_emails
     except ImportError:
-        print("\n== escalation sweep: hazards/escalation.py is not there yet")
+        print("\n== escalation sweep: hazards/sweeps/ is not there yet")
         return
     from hazards.models import Escalation
 
@@ -460,7 +462,7 @@ def sweep(args):
             assert Escalation.objects.count() - before == made
     report("sweep phase 1 (escalations, events, notifications)", django_ms, sql_ms, counts[0])
     try:
-        from hazards.escalation import EMAIL_BATCH_SIZE
+        from hazards.sweeps.mail import EMAIL_BATCH_SIZE
     except ImportError:  # pragma: no cover
         EMAIL_BATCH_SIZE = "?"
     report(f"sweep phase 2 (emails, batch of {EMAIL_BATCH_SIZE}, 1 tx each)", email_ms, None, 0)

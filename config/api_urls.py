@@ -15,5 +15,6 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     *router.urls,
     path("", include("hazards.api_urls")),
+    path("", include("dashboard.api_urls")),
     path("", include("inspections.api_urls")),
 ]

@@ -1,4 +1,4 @@
-"""API errors in the shapes SPEC.md §5 promises.
+"""API errors in the shapes the API promises (docs/architecture.md, "Writes").
 
 - validation: 400 ``{"field": ["message"]}``
 - out of scope / missing: 404

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "enterprises",
     "inspections",
     "hazards",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -254,8 +256,15 @@ STORAGES = {
 # Evidence is private: never served from a public URL, only through scoped views.
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", env.str, str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_MAX_PIXELS = 40_000_000
+# Evidence photos (hazards/evidence.py; docs/architecture.md, "Photos"). A phone photo
+# is ~12 megapixels (4032 × 3024) and a few MB; a 24-MP camera photo (6000 × 4000) still
+# fits. The pixel bounds are checked from the header, before anything is decoded: a
+# small PNG declaring 6320 × 6320 would cost ~120 MB and seconds to decode.
+EVIDENCE_MAX_PHOTOS = _positive_int("EVIDENCE_MAX_PHOTOS", 10)  # per field of a request
+EVIDENCE_MAX_BYTES = _positive_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)  # per file
+EVIDENCE_MAX_PIXELS = _positive_int("EVIDENCE_MAX_PIXELS", 25_000_000)  # per photo
+# All the photos of one request together (a submission carries before and after).
+EVIDENCE_MAX_REQUEST_PIXELS = _positive_int("EVIDENCE_MAX_REQUEST_PIXELS", 160_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

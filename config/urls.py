@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
-    path("", include("hazards.urls_dashboard")),
+    path("", include("dashboard.urls")),
     path("", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
     path("", include("accounts.urls")),

@@ -21,10 +21,11 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "name",
         "credit_code",
         "industry",
+        "sub_industry",
         "township",
         "supervising_department",
         "status",
     ]
-    list_filter = ["industry", "status", "township", "supervising_department"]
+    list_filter = ["industry", "sub_industry", "status", "township", "supervising_department"]
     search_fields = ["name", "credit_code", "legal_representative"]
     list_select_related = ["township", "supervising_department"]

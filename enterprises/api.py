@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.permissions import StepPermission
-from hazards.filters import IdFilter
+from config.filters import IdFilter
 
-from .models import Department, Enterprise, Township
+from .models import SUB_INDUSTRY_ONLY_TRADE, Department, Enterprise, Industry, Township
 
 
 class TownshipSerializer(serializers.ModelSerializer):
@@ -34,6 +34,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "name",
             "credit_code",
             "industry",
+            "sub_industry",
             "township",
             "township_name",
             "supervising_department",
@@ -47,6 +48,16 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
 
+    def validate(self, attrs: dict) -> dict:
+        # The 工贸 sub-industry picks the checklist by the 工贸 standard's industry
+        # articles; it means nothing for another industry (a DB constraint agrees).
+        instance = self.instance
+        industry = attrs.get("industry", instance.industry if instance else None)
+        sub = attrs.get("sub_industry", instance.sub_industry if instance else "")
+        if sub and industry != Industry.INDUSTRY_TRADE:
+            raise serializers.ValidationError({"sub_industry": [SUB_INDUSTRY_ONLY_TRADE]})
+        return attrs
+
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
@@ -54,7 +65,14 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["township", "department", "supervising_department", "industry", "status"]
+        fields = [
+            "township",
+            "department",
+            "supervising_department",
+            "industry",
+            "sub_industry",
+            "status",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))

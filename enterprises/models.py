@@ -1,8 +1,10 @@
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import validate_credit_code
+from .signals import enterprise_moved
 
 
 class Township(models.Model):
@@ -43,6 +45,23 @@ class Industry(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class SubIndustry(models.TextChoices):
+    """The 工贸 sub-industries the standard for 工贸 major hazards distinguishes
+    (docs/standards.md): only an ``industry_trade`` enterprise carries one."""
+
+    METALLURGY = "metallurgy", _("冶金")
+    NONFERROUS = "nonferrous", _("有色")
+    BUILDING_MATERIALS = "building_materials", _("建材")
+    MACHINERY = "machinery", _("机械")
+    LIGHT = "light", _("轻工")
+    TEXTILE = "textile", _("纺织")
+    TOBACCO = "tobacco", _("烟草")
+    COMMERCE = "commerce", _("商贸")
+
+
+SUB_INDUSTRY_ONLY_TRADE = _("只有工贸企业可以选择工贸细分行业。")
+
+
 class EnterpriseStatus(models.TextChoices):
     OPERATING = "operating", _("正常经营")
     SUSPENDED = "suspended", _("停产整顿")
@@ -51,7 +70,8 @@ class EnterpriseStatus(models.TextChoices):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
-        """Enterprises the user may see (SPEC.md §5 scope). Every lookup goes through this."""
+        """Enterprises the user may see (scope: docs/glossary.md). Every lookup goes through
+        this."""
         from accounts import policy
 
         if policy.is_bureau(user):
@@ -84,6 +104,9 @@ class Enterprise(models.Model):
         error_messages={"unique": _("该统一社会信用代码已登记。")},
     )
     industry = models.CharField(_("行业"), max_length=32, choices=Industry.choices)
+    sub_industry = models.CharField(
+        _("工贸细分行业"), max_length=32, choices=SubIndustry.choices, blank=True, default=""
+    )
     township = models.ForeignKey(
         Township, verbose_name=_("所属乡镇"), on_delete=models.PROTECT, related_name="enterprises"
     )
@@ -116,15 +139,20 @@ class Enterprise(models.Model):
             models.Index(fields=["supervising_department"]),
             models.Index(fields=["industry"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sub_industry="") | Q(industry=Industry.INDUSTRY_TRADE),
+                name="enterprise_sub_industry_only_trade",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
-        # Hazards carry a copy of township / department / industry for the dashboard;
-        # keep it exact in the same transaction when the enterprise moves.
-        from django.db import transaction
-
+        # Records that copy township / department / industry (the hazards, for the
+        # dashboard) are kept exact in the same transaction when the enterprise moves:
+        # their app listens to ``enterprise_moved`` (this app does not import it).
         with transaction.atomic():
             previous = None
             if self.pk:
@@ -140,10 +168,9 @@ class Enterprise(models.Model):
                 "industry": self.industry,
             }
             if previous and previous != current:
-                from hazards.models import Hazard
+                enterprise_moved.send(sender=Enterprise, enterprise=self, previous=previous)
 
-                Hazard.objects.filter(enterprise_id=self.pk).update(
-                    township_id=self.township_id,
-                    department_id=self.supervising_department_id,
-                    industry=self.industry,
-                )
+    def clean(self) -> None:
+        super().clean()
+        if self.sub_industry and self.industry != Industry.INDUSTRY_TRADE:
+            raise ValidationError({"sub_industry": [SUB_INDUSTRY_ONLY_TRADE]})

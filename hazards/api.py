@@ -1,14 +1,13 @@
-"""The hazard ledger API (SPEC.md §5): scoped reads, registration, and one endpoint
+"""The hazard ledger API: scoped reads, registration, and one endpoint
 per workflow transition.
 
 Views never change ``state`` themselves: every write calls the model's transition
-method (STYLE.md "Writes"), whose ``InvalidTransition`` becomes 409 and whose
+method (docs/architecture.md, "Writes"), whose ``InvalidTransition`` becomes 409 and whose
 ``ValidationError`` becomes 400 with field errors (config/exceptions.py).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,12 +21,12 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.permissions import StepPermission
 from enterprises.models import Enterprise
-from inspections.models import Inspection
+from inspections.models import ChecklistItem, Inspection
 
-from .evidence import MAX_PHOTOS, ProcessedImage, process_image
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
 from .models import Evidence, Hazard, HazardEvent, Level
+from .photos import PhotoListField, PhotoSerializerMixin
 from .serializers import (
     ErrorDetailSerializer,
     EvidenceSerializer,
@@ -45,37 +44,10 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
-class PhotoListField(serializers.ListField):
-    """Image uploads (multipart, the field repeated), each decoded and checked up front
-    so that a bad photo is refused before anything is written."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.FileField())
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("write_only", True)
-        kwargs.setdefault("max_length", MAX_PHOTOS)
-        kwargs.setdefault("error_messages", {"max_length": _("一次最多上传 {max_length} 张照片。")})
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data) -> list[ProcessedImage]:
-        files = super().to_internal_value(data)
-        errors: list[str] = []
-        photos = []
-        for upload in files:
-            try:
-                photos.append(process_image(upload))
-            except DjangoValidationError as exc:
-                errors.extend(str(m) for m in exc.messages)
-        if errors:
-            raise serializers.ValidationError(errors)
-        # Decoded, re-encoded and hashed once; Evidence.store saves them as they are.
-        return photos
-
-
 # --- input ----------------------------------------------------------------------------
 
 
-class HazardCreateSerializer(serializers.ModelSerializer):
+class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     enterprise = VisiblePrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     inspection = VisiblePrimaryKeyRelatedField(
         queryset=Inspection.objects.all(), required=False, allow_null=True
@@ -87,6 +59,12 @@ class HazardCreateSerializer(serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True)
     )
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
+    standard_item = serializers.PrimaryKeyRelatedField(
+        queryset=ChecklistItem.objects.filter(major_by_standard=True, is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("判定标准条目：按判定标准为重大事故隐患的检查项（等级随之为重大）"),
+    )
 
     class Meta:
         model = Hazard
@@ -99,7 +77,7 @@ class HazardCreateSerializer(serializers.ModelSerializer):
             "category",
             "level",
             "basis",
-            "major_by_standard",
+            "standard_item",
             "measures",
             "responsible_person",
             "responsible_leader",
@@ -109,13 +87,36 @@ class HazardCreateSerializer(serializers.ModelSerializer):
             "before",
         ]
 
+    def validate(self, attrs: dict) -> dict:
+        # Major-by-standard is a fact about a 判定标准 article, not a flag: only a
+        # standard item says so, and it brings its level and citation along.
+        flag = self.initial_data.get("major_by_standard")
+        item = attrs.get("standard_item")
+        if item is None and flag not in (None, "", False, "false", "False", "0", 0):
+            raise serializers.ValidationError(
+                {
+                    "major_by_standard": [
+                        _("按判定标准认定重大隐患须选择判定标准条目（standard_item）。")
+                    ]
+                }
+            )
+        if item is not None:
+            if attrs.get("level", Level.MAJOR) != Level.MAJOR:
+                raise serializers.ValidationError(
+                    {"level": [_("按判定标准认定的重大隐患，等级必须为重大隐患。")]}
+                )
+            attrs["level"] = Level.MAJOR
+            attrs["major_by_standard"] = True
+            attrs["basis"] = attrs.get("basis") or item.basis
+        return attrs
+
     def create(self, validated_data: dict) -> Hazard:
         # Hazard.register validates the five-point plan and rolls everything back
         # (code counter included) when it fails, so a refused hazard burns no code.
         return Hazard.register(by=self.context["request"].user, **validated_data)
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(PhotoSerializerMixin, serializers.Serializer):
     note = serializers.CharField(
         error_messages={"required": _("请填写整改情况说明。"), "blank": _("请填写整改情况说明。")}
     )
@@ -123,7 +124,7 @@ class SubmitSerializer(serializers.Serializer):
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(PhotoSerializerMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=[("pass", _("合格")), ("fail", _("不合格"))])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     new_deadline = serializers.DateField(required=False, allow_null=True, default=None)

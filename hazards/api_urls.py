@@ -11,12 +11,3 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("escalations", EscalationViewSet, basename="escalation")
 
 urlpatterns = [*router.urls]
-
-# The supervision dashboard (issue 7).
-from django.urls import path  # noqa: E402
-
-from .api_dashboard import DashboardSummaryView  # noqa: E402
-
-urlpatterns.append(
-    path("dashboard/summary/", DashboardSummaryView.as_view(), name="api-dashboard-summary")
-)

@@ -1,4 +1,4 @@
-"""Filters of the hazard ledger (SPEC.md §5), shared by the API list, the Excel
+"""Filters of the hazard ledger (the list filters of the OpenAPI schema), shared by the API list, the Excel
 export, the browser ledger page and the dashboard's drill-down links.
 
 The FilterSet only narrows a queryset that is already scoped with
@@ -15,12 +15,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from config.filters import IdFilter  # moved down (enterprises uses it); imported from here too
 from enterprises.models import Department, Industry, Township
 
-from .models import OPEN_STATES, Category, Hazard, Level, State, local_today
+from .models import OPEN_STATES, Category, Hazard, Level, State
+from .predicates import escalated_q, overdue_q
 
 OPEN = "open"
 # "YH-2026-000123", "yh-2026", "2026-0001", "000123": a code or a piece of one.
@@ -53,22 +53,6 @@ class StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
-
-
-class IdField(forms.IntegerField):
-    """A database id: a whole number within BIGINT (a larger one is a 400, not a 500)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    """An integer id (``?enterprise=1.5`` is a 400, not a silent miss)."""
-
-    field_class = IdField
 
 
 class IsoDateField(forms.DateField):
@@ -151,15 +135,12 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name: str, value: bool):
         # The same condition as HazardQuerySet.with_flags(), so the flag and the filter agree.
-        cond = Q(state=State.RECTIFYING, deadline__lt=local_today())
+        cond = overdue_q()
         return queryset.filter(cond) if value else queryset.exclude(cond)
 
     def filter_escalated(self, queryset, name: str, value: bool):
-        return (
-            queryset.filter(escalation_round__gt=0)
-            if value
-            else queryset.filter(escalation_round=0)
-        )
+        # escalation_round is NOT NULL: "not escalated" is exactly round 0.
+        return queryset.filter(escalated_q()) if value else queryset.exclude(escalated_q())
 
     def search(self, queryset, name: str, value: str):
         value = value.strip()

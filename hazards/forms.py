@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import leaders_near, responsible_people
 from enterprises.models import Enterprise
 
-from .evidence import MAX_PHOTOS, validate_image
 from .models import Escalation, Hazard, Level, local_today
+from .photos import PhotoField, PhotoFormMixin
 from .plan import default_deadline, plan_errors
-from .selectors import responsible_leaders, responsible_people
 
 REQUIRED = _("此项为必填项。")
 BAD_DATE = _("请输入有效的日期，例如 2026-05-01。")
@@ -39,55 +39,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PhotoInput(forms.FileInput):
-    """Several photos at once, straight from the phone camera."""
-
-    allow_multiple_selected = True
-
-    def __init__(self, attrs=None):
-        base = {
-            "accept": "image/*",
-            "capture": "environment",
-            "multiple": True,
-            "class": "photo-input",
-        }
-        super().__init__(attrs={**base, **(attrs or {})})
-
-
-class PhotoField(forms.FileField):
-    """A list of photos, each checked by the evidence rules (decoded, size, pixels)
-    before the transition runs, so that a bad photo is refused before anything is
-    written. The transition stores them through ``Evidence.store``."""
-
-    widget = PhotoInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
-        if not uploads:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(uploads) > MAX_PHOTOS:
-            raise ValidationError(
-                _("一次最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, code="max_photos"
-            )
-        files = [super(PhotoField, self).clean(upload, initial) for upload in uploads]
-        messages: list[str] = []
-        for upload in files:
-            try:
-                validate_image(upload)
-            except ValidationError as exc:
-                messages.extend(f"{upload.name}：{m}" for m in exc.messages)
-            upload.seek(0)
-        if messages:
-            raise ValidationError(messages)
-        return files
 
 
 def _text(label, *, required: bool = True, rows: int = 3, **kwargs) -> forms.CharField:
@@ -112,7 +63,7 @@ def _date(label, **kwargs) -> forms.DateField:
 # --- hazard actions ------------------------------------------------------------------
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(PhotoFormMixin, forms.Form):
     """The enterprise reports remediation done (提交整改)."""
 
     prefix = "submit"
@@ -122,7 +73,7 @@ class SubmitForm(forms.Form):
     before = PhotoField(label=_("整改前照片（可选）"))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PhotoFormMixin, forms.Form):
     """Re-inspection (复查): pass closes the hazard, fail needs a comment and a new deadline."""
 
     prefix = "review"
@@ -217,7 +168,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{where}）" if where else obj.name
 
 
-class HazardForm(forms.ModelForm):
+class HazardForm(PhotoFormMixin, forms.ModelForm):
     """A new hazard with its five-point plan (五落实). The enterprise is chosen before
     the form opens; ``Hazard.register`` validates the plan and writes."""
 
@@ -269,15 +220,9 @@ class HazardForm(forms.ModelForm):
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
-        self.fields["responsible_person"].queryset = responsible_people(enterprise).order_by(
-            "display_name", "pk"
-        )
+        self.fields["responsible_person"].queryset = responsible_people(enterprise)
         # The enterprise's own leader first, then its township's, then the rest.
-        self.fields["responsible_leader"].queryset = (
-            responsible_leaders(enterprise)
-            .select_related("enterprise", "township")
-            .order_by("rank", "display_name", "pk")
-        )
+        self.fields["responsible_leader"].queryset = leaders_near(enterprise)
         self.fields["responsible_person"].empty_label = _("请选择")
         self.fields["responsible_leader"].empty_label = _("请选择")
         self.fields["category"].choices = [("", _("请选择")), *self.fields["category"].choices[1:]]
@@ -303,7 +248,7 @@ class HazardForm(forms.ModelForm):
             people = list(self.fields["responsible_person"].queryset[:2])
             if len(people) == 1:
                 self.initial.setdefault("responsible_person", people[0].pk)
-            own_leaders = list(responsible_leaders(enterprise).filter(rank=0)[:2])
+            own_leaders = list(leaders_near(enterprise).filter(near=0)[:2])
             if len(own_leaders) == 1:
                 self.initial.setdefault("responsible_leader", own_leaders[0].pk)
 

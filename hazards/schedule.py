@@ -1,5 +1,7 @@
-"""The Celery beat schedule, in code (STYLE.md "Tasks"), assigned to
-CELERY_BEAT_SCHEDULE by config/settings.py.
+"""The Celery beat schedule, in code (docs/architecture.md), assigned to
+CELERY_BEAT_SCHEDULE by config/settings.py. Each entry names a task of hazards/tasks.py,
+which runs one job of hazards/sweeps/: ``escalate.sweep`` and
+``deadlines.send_deadline_notices``.
 
 Imported from settings, so it must not import Django models or settings.
 Crontab times are in CELERY_TIMEZONE (Asia/Shanghai).

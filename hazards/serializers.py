@@ -38,6 +38,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "level",
             "basis",
             "major_by_standard",
+            "standard_item",
             "measures",
             "responsible_person",
             "responsible_person_name",

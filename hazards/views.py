@@ -2,7 +2,7 @@
 user may take, registering a hazard, and the escalations (督办).
 
 Every write calls the model's transition method, exactly as the API does
-(STYLE.md "Writes"). A ``ValidationError`` goes back on the form next to its
+(docs/architecture.md, "Writes"). A ``ValidationError`` goes back on the form next to its
 field; an ``InvalidTransition`` becomes a message on the hazard's page, never a
 500. Every lookup goes through the caller's scope, so a hazard out of scope and
 a missing one are the same 404.
@@ -145,6 +145,7 @@ def _hazard_or_404(request: HttpRequest, pk: int) -> Hazard:
             "responsible_person",
             "responsible_leader",
             "created_by",
+            "standard_item",
         ),
         pk=pk,
     )

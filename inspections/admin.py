@@ -30,6 +30,7 @@ class ChecklistItemInline(NoDeleteInline, admin.StackedInline):
         "text",
         ("hazard_title", "category", "major_by_standard"),
         "basis",
+        ("standard", "standard_number", "article"),
         "suggested_measures",
     ]
 
@@ -39,8 +40,8 @@ class ChecklistTemplateAdmin(NoDeleteAdmin):
     """The bureau maintains the checklists: add, edit, retire; never delete (past
     inspections keep a copy of what they checked, so edits are safe)."""
 
-    list_display = ["name", "key", "industry", "is_active", "updated_at"]
-    list_filter = ["industry", "is_active"]
+    list_display = ["name", "key", "industry", "sub_industry", "base", "is_active", "updated_at"]
+    list_filter = ["industry", "sub_industry", "is_active"]
     search_fields = ["name", "key", "items__text"]
     inlines = [ChecklistItemInline]
     actions = ["retire", "reactivate"]

@@ -1,6 +1,7 @@
-"""Inspections API: checklists, campaigns, inspections, their items, follow-up visits
-and the rectification notice. Every lookup goes through ``visible_to`` (SPEC.md §5):
-an inspection out of scope is a 404, exactly like a missing one. Writes call the
+"""Inspections API: inspections, their items, follow-up visits and the rectification
+notice (checklists and campaigns are in ``api_checklists.py``). Every lookup goes through
+``visible_to`` (docs/architecture.md, "Reads"): an inspection out of scope is a 404,
+exactly like a missing one. Writes call the
 model's transition methods; serializers only validate and shape."""
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from accounts import policy
 from accounts.models import User
 from accounts.permissions import StepPermission
 from enterprises.models import Enterprise
-from hazards.evidence import validate_image
 from hazards.models import Hazard, Level, State
+from hazards.photos import PhotoListField, PhotoSerializerMixin
 
 from .api_checklists import ITEM_TEXT_FIELDS
 from .models import (
@@ -43,19 +44,6 @@ WRITE_ERRORS = {
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-def _validate_images(files: list) -> list:
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    for upload in files:
-        try:
-            validate_image(upload)
-        except DjangoValidationError as exc:
-            messages = [str(m) for errs in exc.message_dict.values() for m in errs]
-            raise serializers.ValidationError(messages) from None
-        upload.seek(0)
-    return files
 
 
 # --- inspections -----------------------------------------------------------------------
@@ -168,7 +156,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemRecordSerializer(serializers.Serializer):
+class ItemRecordSerializer(PhotoSerializerMixin, serializers.Serializer):
     """Record one item. On ``fail`` the hazard's plan (五落实) comes with it; the title,
     category, basis, level and measures are pre-filled from the item."""
 
@@ -191,12 +179,7 @@ class ItemRecordSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     measures = serializers.CharField(required=False, allow_blank=True)
-    before = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text=gettext_lazy("整改前照片")
-    )
-
-    def validate_before(self, files):
-        return _validate_images(files)
+    before = PhotoListField(help_text=gettext_lazy("整改前照片"))
 
 
 class FollowUpHazardSerializer(serializers.ModelSerializer):
@@ -221,14 +204,11 @@ class FollowUpHazardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpReviewSerializer(serializers.Serializer):
+class FollowUpReviewSerializer(PhotoSerializerMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=ReviewResult.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     new_deadline = serializers.DateField(required=False, allow_null=True)
-    evidence = serializers.ListField(child=serializers.FileField(), required=False)
-
-    def validate_evidence(self, files):
-        return _validate_images(files)
+    evidence = PhotoListField()
 
 
 class PDFRenderer(BaseRenderer):

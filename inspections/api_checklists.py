@@ -36,7 +36,8 @@ ITEM_TEXT_FIELDS = [
 class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChecklistItem
-        fields = ["id", *ITEM_TEXT_FIELDS]
+        # A major-by-standard item also names its 判定标准, 文号 and article.
+        fields = ["id", *ITEM_TEXT_FIELDS, "standard", "standard_number", "article"]
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
@@ -44,16 +45,18 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChecklistTemplate
-        fields = ["id", "key", "industry", "name", "description", "items"]
+        fields = ["id", "key", "industry", "sub_industry", "base", "name", "description", "items"]
 
 
 @extend_schema(tags=["checklists"])
 class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
-    """Active checklist templates with their active items (filter: ``industry``)."""
+    """Active checklist templates with their own active items (filters: ``industry``,
+    ``sub_industry``); a sub-industry's template names its ``base``, whose items an
+    inspection copies first."""
 
     serializer_class = ChecklistTemplateSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["industry"]
+    filterset_fields = ["industry", "sub_industry"]
     ordering_fields = ["industry", "name"]
 
     def get_queryset(self):

@@ -12,7 +12,7 @@ router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [
-    # The notice is a file: no trailing slash, as SPEC.md names it.
+    # The notice is a file (a PDF): no trailing slash.
     path(
         "inspections/<int:pk>/notice.pdf",
         InspectionViewSet.as_view({"get": "notice"}),

@@ -37,3 +37,6 @@ class ReviewResult(models.TextChoices):
 class CampaignKind(models.TextChoices):
     SPECIAL = "special", _("专项整治")
     COMPREHENSIVE = "comprehensive", _("安全生产大检查")
+    # The speech's crackdowns (打非治违): kept "under high pressure" all year.
+    ILLEGAL_MINING = "illegal_mining", _("打击非法开采")
+    ILLEGAL_BUSINESS = "illegal_business", _("打击非法生产经营")

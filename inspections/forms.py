@@ -14,8 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hazards.forms import PhotoField
 from hazards.models import Category, Level, local_today
+from hazards.photos import PhotoField, PhotoFormMixin
 from hazards.plan import default_deadline, failed_review_errors, plan_errors
 
 from .models import InspectionKind, ItemResult, ReviewResult
@@ -75,7 +75,7 @@ PLAN_FIELDS = (
 )
 
 
-class HazardPlanMixin(forms.Form):
+class HazardPlanMixin(PhotoFormMixin, forms.Form):
     """The five-point plan (五落实) an inspector sets for a hazard he finds."""
 
     level = forms.ChoiceField(
@@ -352,7 +352,7 @@ class FinalizeForm(FormErrorsMixin, forms.Form):
     )
 
 
-class FollowUpForm(FormErrorsMixin, forms.Form):
+class FollowUpForm(FormErrorsMixin, PhotoFormMixin, forms.Form):
     """Re-check one of the original inspection's hazards on a follow-up visit."""
 
     result = forms.ChoiceField(

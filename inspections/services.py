@@ -1,4 +1,4 @@
-"""Workflows that span the inspections and hazards apps (STYLE.md "Shape of an app").
+"""Workflows that span the inspections and hazards apps (docs/architecture.md, "Writes").
 
 ``log_hazard`` registers a hazard found during an inspection but not tied to a
 checklist item (a "free" finding). It belongs here rather than in a view so the

@@ -1,4 +1,4 @@
-"""Dashboard at county scale (issue 7).
+"""Dashboard at county scale (docs/architecture.md, "Performance").
 
 - HazardTally: counts of closed and voided hazards per registration month and
   dashboard dimension, kept exact by statement-level triggers on hazards_hazard

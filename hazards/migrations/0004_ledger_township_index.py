@@ -1,5 +1,6 @@
 """Ledger list counts filtered by township (+ industry, level, state) become index-only
-(issue 7 benchmark: township + industry 166 ms -> 20 ms at 1M hazards)."""
+(county-scale benchmark, docs/architecture.md "Performance": township + industry
+166 ms -> 20 ms at 1M hazards)."""
 
 from django.db import migrations, models
 

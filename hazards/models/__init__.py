@@ -2,10 +2,12 @@
 escalations and the once-only notices.
 
 - ``ledger.py``: ``Hazard`` (the plan, state and flags) and ``HazardQuerySet`` (reads);
-- ``workflow.py``: the transition methods (STYLE.md "Writes"), a mixin of ``Hazard``;
+- ``workflow.py``: the transition methods (docs/architecture.md, "Writes"), a mixin of
+  ``Hazard``;
 - ``records.py``: ``HazardEvent`` (append-only), ``Evidence``, the code counter;
-- ``escalations.py``: ``Escalation`` (the two-strike rule) and ``HazardNotice``;
-- ``tally.py``: ``HazardTally``, kept by triggers.
+- ``escalations.py``: ``Escalation`` (the two-strike rule) and ``HazardNotice``.
+
+The dashboard's counts of final hazards (``HazardTally``) live in ``dashboard/models.py``.
 
 Who may take which step, and when, is ``hazards/policy.py``; the plan's field rules are
 ``hazards/plan.py``. Everything is importable from ``hazards.models`` as before.
@@ -17,7 +19,6 @@ from ..choices import OPEN_STATES, TERMINAL_STATES, Category, EventKind, Level, 
 from .escalations import Escalation, EscalationQuerySet, HazardNotice
 from .ledger import Hazard, HazardQuerySet
 from .records import Evidence, HazardCodeCounter, HazardEvent
-from .tally import HazardTally
 
 __all__ = [
     "OPEN_STATES",
@@ -32,7 +33,6 @@ __all__ = [
     "HazardEvent",
     "HazardNotice",
     "HazardQuerySet",
-    "HazardTally",
     "Level",
     "State",
     "local_today",

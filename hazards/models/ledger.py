@@ -24,7 +24,8 @@ from .workflow import HazardWorkflow
 
 class HazardQuerySet(models.QuerySet):
     def visible_to(self, user) -> HazardQuerySet:
-        """Hazards in the user's scope (SPEC.md §5). Every lookup goes through this."""
+        """Hazards in the user's scope (docs/glossary.md, "Who and where"). Every lookup goes
+        through this."""
         if policy.is_bureau(user):
             return self
         if policy.is_inspector(user):
@@ -92,7 +93,7 @@ class Hazard(HazardWorkflow, models.Model):
         blank=True,
         related_name="hazards",
     )
-    # Copied from the enterprise (kept in sync by Enterprise.save): the dashboard and
+    # Copied from the enterprise (kept in sync by hazards/receivers.py): the dashboard and
     # scope filters read them without a join over a million rows.
     township = models.ForeignKey(
         "enterprises.Township", on_delete=models.PROTECT, related_name="+", editable=False
@@ -113,6 +114,16 @@ class Hazard(HazardWorkflow, models.Model):
     # Set when a checklist item graded the failure major under a 判定标准: only the
     # bureau may downgrade it, with a reason.
     major_by_standard = models.BooleanField(_("按判定标准为重大隐患"), default=False)
+    # The checklist item (判定标准 article) that graded it major; the only way to mark
+    # a hazard major-by-standard (docs/standards.md).
+    standard_item = models.ForeignKey(
+        "inspections.ChecklistItem",
+        verbose_name=_("判定标准条目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     measures = models.TextField(_("整改措施"))
     responsible_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -181,9 +192,10 @@ class Hazard(HazardWorkflow, models.Model):
             models.Index(fields=["created_at"]),
             models.Index(fields=["responsible_leader", "state"]),
             models.Index(fields=["responsible_person", "state"]),
-            # Dashboard (issue 7), PostgreSQL index-only scans: open hazards by group and
-            # enterprise; late closings for the overdue-at-month-end trend; registration
-            # dates with the breakdown columns for date-filtered figures.
+            # Dashboard (docs/architecture.md, "Performance"), PostgreSQL index-only scans:
+            # open hazards by group and enterprise; late closings for the
+            # overdue-at-month-end trend; registration dates with the breakdown columns
+            # for date-filtered figures.
             # (Covering columns are key columns, not INCLUDE: SQLite rejects INCLUDE.)
             models.Index(
                 fields=[

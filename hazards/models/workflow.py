@@ -1,4 +1,4 @@
-"""The hazard's workflow steps (STYLE.md "Writes"): each locks the hazard row, asks the
+"""The hazard's workflow steps (docs/architecture.md, "Writes"): each locks the hazard row, asks the
 policy (hazards/policy.py) under the lock, checks its fields (hazards/plan.py), writes,
 appends a HazardEvent and records its notices in the same transaction. The API and the
 pages call these methods and never change ``state`` themselves.

@@ -1,20 +1,16 @@
-"""Load the checklist templates that ship with the product (inspections/checklists.json).
+"""Loaded the first shipped checklists (then a JSON file).
 
-Idempotent (keyed on template key + item code); reversing it leaves the rows, since
-past inspections may already have copied them.
+Superseded by 0007, which loads the checklists shipped as YAML under
+inspections/checklists/; databases migrated before that keep what this step loaded,
+and 0007 brings it up to date. Now a no-op: the loader it called works on the current
+models and data, not on the models as they stood at this migration.
 """
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from inspections.checklists import load_checklists, read_shipped
-
-    load_checklists(
-        apps.get_model("inspections", "ChecklistTemplate"),
-        apps.get_model("inspections", "ChecklistItem"),
-        read_shipped(),
-    )
+    """Nothing: 0007_load_cited_checklists loads the shipped checklists."""
 
 
 class Migration(migrations.Migration):

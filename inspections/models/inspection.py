@@ -1,6 +1,6 @@
-"""The inspection itself (draft → finalized) and its transitions (STYLE.md "Writes"):
-each locks the inspection row, asks the policy (inspections/policy.py) under the lock and
-writes in one transaction. Hazards found are registered through ``Hazard.register`` and
+"""The inspection itself (draft → finalized) and its transitions (docs/architecture.md,
+"Writes"): each locks the inspection row, asks the policy (inspections/policy.py) under
+the lock and writes in one transaction. Hazards found are registered through ``Hazard.register`` and
 re-checked through ``Hazard.review``: this app never re-implements the ledger's workflow.
 """
 
@@ -157,6 +157,8 @@ class Inspection(models.Model):
         enterprise = self.enterprise
         if self.template_id and self.template.industry != enterprise.industry:
             out.append(str(_("所选检查表的行业与企业行业不一致。")))
+        elif self.template_id and self.template.sub_industry not in ("", enterprise.sub_industry):
+            out.append(str(_("所选检查表的工贸细分行业与企业不一致。")))
         if self.campaign_id:
             campaign = self.campaign
             if not campaign.covers(enterprise):
@@ -216,8 +218,9 @@ class Inspection(models.Model):
         if template is not None:
             InspectionItem.objects.bulk_create(
                 [
-                    InspectionItem.copy_of(item, inspection=inspection)
-                    for item in template.items.filter(is_active=True).order_by("order", "code")
+                    # Numbered afresh: a base's items and the template's own run on.
+                    InspectionItem.copy_of(item, inspection=inspection, order=n)
+                    for n, item in enumerate(template.items_to_check(), start=1)
                 ]
             )
         return inspection

@@ -73,7 +73,9 @@ class InspectionItem(models.Model):
         return f"{self.code} {self.get_result_display() or '-'}"
 
     @classmethod
-    def copy_of(cls, item: ChecklistItem, *, inspection: Inspection) -> InspectionItem:
+    def copy_of(
+        cls, item: ChecklistItem, *, inspection: Inspection, order: int | None = None
+    ) -> InspectionItem:
         return cls(
             inspection=inspection,
             source=item,
@@ -85,7 +87,7 @@ class InspectionItem(models.Model):
             major_by_standard=item.major_by_standard,
             basis=item.basis,
             suggested_measures=item.suggested_measures,
-            order=item.order,
+            order=item.order if order is None else order,
         )
 
     def register_hazard(self, *, by, inspection: Inspection, fields: dict) -> Hazard:
@@ -119,6 +121,7 @@ class InspectionItem(models.Model):
             level=level,
             basis=self.basis,
             major_by_standard=self.major_by_standard,
+            standard_item=self.source if self.major_by_standard else None,
             measures=fields.get("measures") or self.suggested_measures,
             responsible_person=fields["responsible_person"],
             responsible_leader=fields["responsible_leader"],

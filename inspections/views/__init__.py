@@ -1,6 +1,6 @@
-"""The inspector's pages (SPEC.md §6): my inspections, start one at an enterprise,
-walk its checklist on a phone, log free hazards, finalize and print the notice,
-follow-up visits, and campaigns (read-only).
+"""The inspector's pages (docs/workflows.md, "The inspection workflow"): my inspections,
+start one at an enterprise, walk its checklist on a phone, log free hazards, finalize
+and print the notice, follow-up visits, and campaigns (read-only).
 
 Views parse input with the forms in ``forms.py`` and write only through the model
 transitions; ``InvalidTransition`` becomes a message, a model ``ValidationError``

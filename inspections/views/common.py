@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.models import User
+from accounts.selectors import leaders_near, responsible_people
 from config.errors import InvalidTransition
 from enterprises.models import Enterprise
-from hazards.selectors import responsible_leaders, responsible_people
 
 from ..models import (
     Inspection,
@@ -58,10 +58,10 @@ def _get_inspection(request: HttpRequest, pk: int) -> Inspection:
 def _people(enterprise: Enterprise) -> tuple[list[User], list[User]]:
     """The enterprise's own users (responsible person) and the leaders, this
     enterprise's and its township's first. Loaded once per page."""
-    persons = list(responsible_people(enterprise).order_by("display_name", "username"))
-    leaders = list(responsible_leaders(enterprise).order_by("rank", "display_name", "username"))
+    persons = list(responsible_people(enterprise))
+    leaders = list(leaders_near(enterprise))
     for leader in leaders:
-        leader.is_local = leader.rank < 2
+        leader.is_local = leader.near < 2
     return persons, leaders
 
 

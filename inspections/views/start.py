@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts import policy
-from accounts.models import User
+from accounts.selectors import colleagues_of
 from config.errors import InvalidTransition
 from enterprises.models import Enterprise
 from hazards.models import State, local_today
@@ -107,20 +106,8 @@ def start(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
         pk=enterprise_pk,
     )
     templates = ChecklistTemplate.objects.active().order_by("industry", "name")
-    default_template = templates.filter(industry=enterprise.industry).first()
-    colleagues = (
-        User.objects.filter(role__in=policy.roles("inspections.join"), is_active=True)
-        .exclude(pk=user.pk)
-        .select_related("department")
-        .annotate(
-            same=Case(
-                When(department_id=user.department_id, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("same", "display_name", "username")
-    )
+    default_template = templates.for_enterprise(enterprise).first()
+    colleagues = colleagues_of(user)
     today = local_today()
     campaigns = Campaign.objects.filter(ends_on__gte=today - dt.timedelta(days=30)).order_by(
         "-starts_on", "-pk"

@@ -70,6 +70,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.support.factories import PASSWORD
+from tests.support.files import jpeg_file
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,7 +86,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-PASSWORD = "pw-12345"  # tests/factories.py UserFactory
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 ROOT = Path(__file__).resolve().parents[2]
@@ -419,12 +421,8 @@ def assert_touch_targets(page, minimum: int = 44) -> None:
 
 @pytest.fixture
 def jpeg(tmp_path):
-    from PIL import Image
-
     def make(name: str = "photo.jpg", color=(180, 90, 40)) -> str:
-        path = tmp_path / name
-        Image.new("RGB", (320, 240), color).save(path, "JPEG", quality=85)
-        return str(path)
+        return jpeg_file(tmp_path, name, color=color)
 
     return make
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from hazards.models import Hazard, Level
-from tests import factories as f
 from tests.browser.conftest import assert_no_horizontal_overflow
+from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-"""The whole story of one hazard, in real Chromium at a phone's size (issue 6):
+"""The whole story of one hazard, in real Chromium at a phone's size:
 
 an inspector signs in, walks a checklist, fails an item with a photo and finalizes;
 the enterprise submits remediation with a photo; the inspector fails it — twice; the
@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hazards.escalation import escalate_due
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, State
+from hazards.sweeps.escalate import escalate_due
 from inspections.models import ChecklistItem, ChecklistTemplate, Inspection, InspectionStatus
 from tests.browser.conftest import assert_no_horizontal_overflow
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from hazards.models import EventKind, Evidence, Hazard, HazardEvent, State
-from tests import factories as f
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
+from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,8 +21,8 @@ from inspections.models import (
     Inspection,
     InspectionStatus,
 )
-from tests import factories as f
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
+from tests.support import factories as f
 
 # serialized_rollback: the flush after this test must not take the checklists the
 # migrations ship away from the tests that run after it.

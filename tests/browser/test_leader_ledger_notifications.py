@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind
-from hazards import escalation as sweep_module
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, Level
-from tests import factories as f
+from hazards.sweeps import escalate as sweep_module
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
+from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

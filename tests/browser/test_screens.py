@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind
-from hazards import escalation as sweep_module
 from hazards.models import Escalation, Hazard, Level
-from tests import factories as f
+from hazards.sweeps import escalate as sweep_module
 from tests.browser.conftest import assert_no_horizontal_overflow, assert_touch_targets
+from tests.support import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def county(world, tmp_path):
     """Hazards in every state, an escalation, photos and notifications."""
-    from tests.web.conftest import jpeg
+    from tests.support.files import jpeg
 
     today = timezone.localdate()
     w = world

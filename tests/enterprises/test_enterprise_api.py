@@ -137,3 +137,67 @@ def test_reference_lists(world, api):
     assert resp.status_code == 200
     assert {t["name"] for t in resp.json()} >= {"城关镇", "东坝镇"}
     assert api(world.user_a).get("/api/v1/departments/").status_code == 200
+
+
+def test_a_trade_enterprise_carries_its_sub_industry(world, api):
+    """The 工贸 sub-industry picks the checklist by the 工贸 standard's industry articles."""
+    client = api(world.bureau)
+    resp = client.post(
+        "/api/v1/enterprises/",
+        _payload(world, industry="industry_trade", sub_industry="machinery"),
+        format="json",
+    )
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["sub_industry"] == "machinery"
+    ent_id = resp.json()["id"]
+    listed = client.get("/api/v1/enterprises/?sub_industry=machinery").json()["results"]
+    assert [row["id"] for row in listed] == [ent_id]
+
+
+def test_a_sub_industry_is_refused_outside_industry_and_trade(world, api):
+    client = api(world.bureau)
+    before = Enterprise.objects.count()
+    resp = client.post(
+        "/api/v1/enterprises/", _payload(world, sub_industry="textile"), format="json"
+    )
+    assert resp.status_code == 400
+    assert set(resp.json()) == {"sub_industry"}
+    assert Enterprise.objects.count() == before
+    # Moving a 工贸 enterprise with a sub-industry to another industry is refused too.
+    ent = world.ent_a
+    ent.sub_industry = "machinery"
+    ent.save()
+    resp = client.patch(f"/api/v1/enterprises/{ent.pk}/", {"industry": "transport"}, format="json")
+    assert resp.status_code == 400 and set(resp.json()) == {"sub_industry"}
+    ent.refresh_from_db()
+    assert ent.industry == "industry_trade"
+
+
+def test_the_database_refuses_a_sub_industry_outside_industry_and_trade(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enterprise.objects.filter(pk=world.ent_b.pk).update(sub_industry="textile")
+
+
+def test_the_demo_county_has_the_speechs_departments():
+    from enterprises.demo import (
+        COAL_MINE_DEPARTMENT,
+        DEPARTMENTS,
+        ENTERPRISE_SUB_INDUSTRY,
+        ENTERPRISES,
+        department_for,
+    )
+
+    names = {name for name, _short, _bureau in DEPARTMENTS}
+    for word in ("煤炭", "林业", "农业", "电业", "教育和体育", "消防救援"):
+        assert any(word in name for name in names), word
+    assert COAL_MINE_DEPARTMENT in names
+    industry = {name: ind for name, ind, _legal in ENTERPRISES}
+    assert department_for("清河县阳光幼儿园", industry["清河县阳光幼儿园"]) == "县教育和体育局"
+    assert industry["清河县长青煤矸石砖厂"] == "industry_trade"
+    assert ENTERPRISE_SUB_INDUSTRY["清河县长青煤矸石砖厂"] == "building_materials"
+    for name in ENTERPRISE_SUB_INDUSTRY:
+        assert industry[name] == "industry_trade", name
+    for name, ind in industry.items():
+        assert department_for(name, ind) in names

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from hazards.models import EventKind, Evidence, Hazard, HazardCodeCounter, HazardEvent
 from inspections.models import Inspection
-from tests import factories as f
-from tests.hazards.api_support import HAZARDS, jpeg, payload
+from tests.support import factories as f
+from tests.support.api import HAZARDS, payload
+from tests.support.files import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,8 @@ def test_output_has_every_spec_field(world, api):
     body = api(world.bureau).post(HAZARDS, payload(world), format="json").json()
     assert set(body) == {
         "id", "code", "enterprise", "enterprise_name", "inspection", "title", "description",
-        "location", "category", "level", "basis", "major_by_standard", "measures",
-        "responsible_person", "responsible_person_name", "responsible_leader",
+        "location", "category", "level", "basis", "major_by_standard", "standard_item",
+        "measures", "responsible_person", "responsible_person_name", "responsible_leader",
         "responsible_leader_name", "deadline", "funds", "emergency_plan", "state",
         "failed_reviews", "reviews", "is_overdue", "escalated", "created_at", "closed_at",
     }  # fmt: skip
@@ -161,7 +162,13 @@ def test_anonymous_cannot_register(world, api):
         ({"level": "critical"}, "level"),
         ({"measures": ""}, "measures"),
         ({"title": ""}, "title"),
-        ({"major_by_standard": True, "level": "general"}, "level"),
+        # Major-by-standard comes only with a standard item, never as a flag.
+        ({"major_by_standard": True, "level": "general"}, "major_by_standard"),
+        (
+            {"major_by_standard": True, "level": "major", "emergency_plan": "预案"},
+            "major_by_standard",
+        ),
+        ({"standard_item": 999999}, "standard_item"),
     ],
 )
 def test_invalid_registration_is_400_on_the_field_and_writes_nothing(world, api, over, field):

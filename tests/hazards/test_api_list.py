@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from hazards.models import Hazard, Level, State
 from inspections.models import Inspection
-from tests import factories as f
-from tests.hazards.api_support import HAZARDS, url
+from tests.support import factories as f
+from tests.support.api import HAZARDS, url
 
 pytestmark = pytest.mark.django_db
 

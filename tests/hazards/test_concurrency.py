@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from hazards.models import EventKind, Hazard, HazardEvent, State
-from tests import factories as f
-from tests.hazards.api_support import HAZARDS, payload, url
+from tests.support import factories as f
+from tests.support.api import HAZARDS, payload, url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,11 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from hazards.dashboard import DashboardFilters, build_summary, split_months
+from dashboard.filters import DashboardFilters
+from dashboard.summary import build_summary
+from dashboard.terminal import split_months
 from hazards.models import Escalation, Hazard, Level
-from tests import factories as f
+from tests.support import factories as f
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=TZ)

@@ -10,10 +10,13 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from hazards.dashboard import DashboardFilters, build_summary, tally_scope
-from hazards.models import Hazard, HazardTally, Level, State
-from hazards.tally import rebuild_tally, tally_drift
-from tests import factories as f
+from dashboard.filters import DashboardFilters
+from dashboard.models import HazardTally
+from dashboard.summary import build_summary
+from dashboard.tally import rebuild_tally, tally_drift
+from dashboard.terminal import tally_scope
+from hazards.models import Hazard, Level, State
+from tests.support import factories as f
 
 pytestmark = pytest.mark.postgres
 

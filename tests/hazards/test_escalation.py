@@ -1,4 +1,4 @@
-"""The escalation sweep: the two-strike rule, exactly once (hazards/escalation.py)."""
+"""The escalation sweep: the two-strike rule, exactly once (hazards/sweeps/)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from django.db import connection
 from django.test import override_settings
 
 from accounts.models import Notification, NotificationKind
-from hazards import escalation
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent, State
-from tests import factories as f
-from tests.hazards.escalation_support import due_hazard, fail_review
+from hazards.sweeps import claim, escalate
+from hazards.sweeps import mail as sweep_mail
+from tests.support import factories as f
+from tests.support.factories import fail_review
+from tests.support.world import due_hazard
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def leader_notifications(hazard, leader) -> list[Notification]:
 def test_second_failed_review_escalates_once_to_the_responsible_leader(county):
     hazard = due_hazard(county, failures=2)
 
-    result = escalation.sweep()
+    result = escalate.sweep()
 
     esc = Escalation.objects.get(hazard=hazard)
     assert [(e.id, e.round) for e in result.escalations] == [(esc.pk, 1)]
@@ -75,7 +77,7 @@ def test_second_failed_review_escalates_once_to_the_responsible_leader(county):
 
 def test_one_failed_review_does_not_escalate(county):
     hazard = due_hazard(county, failures=1)
-    assert escalation.sweep().escalations == []
+    assert escalate.sweep().escalations == []
     assert not Escalation.objects.exists()
     assert escalated_events(hazard) == [] and mail.outbox == []
     hazard.refresh_from_db()
@@ -84,8 +86,8 @@ def test_one_failed_review_does_not_escalate(county):
 
 def test_sweep_run_twice_escalates_once(county):
     hazard = due_hazard(county, failures=2)
-    escalation.sweep()
-    again = escalation.sweep()
+    escalate.sweep()
+    again = escalate.sweep()
 
     assert again.escalations == [] and again.emails_sent == 0
     assert Escalation.objects.filter(hazard=hazard).count() == 1
@@ -96,10 +98,10 @@ def test_sweep_run_twice_escalates_once(county):
 
 def test_third_failure_escalates_again_as_round_two(county):
     hazard = due_hazard(county, failures=2)
-    escalation.sweep()
+    escalate.sweep()
     fail_review(hazard, by=county.inspector)
 
-    result = escalation.sweep()
+    result = escalate.sweep()
 
     assert [e.round for e in result.escalations] == [2]
     assert list(
@@ -116,8 +118,8 @@ def test_third_failure_escalates_again_as_round_two(county):
 def test_failures_between_two_sweeps_each_get_their_round(county):
     # Three failures before any sweep ran (a worker was down): rounds 1 and 2, once each.
     hazard = due_hazard(county, failures=3)
-    escalation.sweep()
-    escalation.sweep()
+    escalate.sweep()
+    escalate.sweep()
     assert sorted(Escalation.objects.filter(hazard=hazard).values_list("round", flat=True)) == [
         1,
         2,
@@ -130,23 +132,23 @@ def test_failures_between_two_sweeps_each_get_their_round(county):
 @override_settings(ESCALATION_FAILURE_THRESHOLD=3)
 def test_threshold_comes_from_settings(county):
     hazard = due_hazard(county, failures=2)
-    assert escalation.sweep().escalations == []
+    assert escalate.sweep().escalations == []
     fail_review(hazard, by=county.inspector)
-    [new] = escalation.sweep().escalations
+    [new] = escalate.sweep().escalations
     assert new.round == 1
     assert "第 3 次" in Escalation.objects.get(pk=new.id).reason
 
 
 def test_explicit_threshold_overrides_settings(county):
     hazard = due_hazard(county, failures=1)
-    [new] = escalation.escalate_due(threshold=1)
+    [new] = escalate.escalate_due(threshold=1)
     assert new.hazard_id == hazard.pk and new.round == 1
 
 
 def test_voided_hazard_is_not_escalated(county):
     hazard = due_hazard(county, failures=2)
     hazard.void(by=county.bureau, reason="重复登记。")
-    assert escalation.sweep().escalations == []
+    assert escalate.sweep().escalations == []
     assert not Escalation.objects.exists() and escalated_events(hazard) == []
 
 
@@ -154,7 +156,7 @@ def test_closed_hazard_is_not_escalated(county):
     hazard = due_hazard(county, failures=2)
     hazard.submit(by=county.user_a, note="已整改。")
     hazard.review(by=county.inspector, passed=True, comment="复查合格。")
-    assert escalation.sweep().escalations == []
+    assert escalate.sweep().escalations == []
     assert not Escalation.objects.exists() and escalated_events(hazard) == []
 
 
@@ -162,7 +164,7 @@ def test_resubmitted_hazard_is_still_escalated(county):
     # Failed twice, and the enterprise re-submitted before the sweep ran: still escalated.
     hazard = due_hazard(county, failures=2)
     hazard.submit(by=county.user_a, note="再次整改。")
-    [new] = escalation.sweep().escalations
+    [new] = escalate.sweep().escalations
     assert new.hazard_id == hazard.pk
     assert escalated_events(hazard)[0].to_state == State.PENDING_REVIEW
 
@@ -170,7 +172,7 @@ def test_resubmitted_hazard_is_still_escalated(county):
 def test_each_hazard_goes_to_its_own_leader(county):
     a = due_hazard(county, failures=2)
     b = due_hazard(county, failures=2, leader=county.leader_t2)
-    escalation.sweep()
+    escalate.sweep()
     assert Escalation.objects.get(hazard=a).leader == county.leader_a
     assert Escalation.objects.get(hazard=b).leader == county.leader_t2
     assert sorted(m.to[0] for m in mail.outbox) == ["leader_a@example.cn", "leader_t2@example.cn"]
@@ -178,7 +180,7 @@ def test_each_hazard_goes_to_its_own_leader(county):
 
 def test_leader_without_email_gets_the_notification_only(county):
     hazard = due_hazard(county, failures=2, leader=county.leader_other)
-    result = escalation.sweep()
+    result = escalate.sweep()
     assert result.emails_sent == 0 and mail.outbox == []
     assert len(leader_notifications(hazard, county.leader_other)) == 1
     # Nothing left to send: the next sweep does not try again.
@@ -189,12 +191,12 @@ def test_email_lost_with_a_killed_worker_is_sent_by_the_next_sweep(county):
     # Phase 1 committed, then the worker died before emailing (simulated by running
     # phase 1 alone): the row and the notification exist, the email does not.
     hazard = due_hazard(county, failures=2)
-    escalation.escalate_due()
+    escalate.escalate_due()
     esc = Escalation.objects.get(hazard=hazard)
     assert esc.notified_at is None and mail.outbox == []
     assert len(leader_notifications(hazard, county.leader_a)) == 1
 
-    result = escalation.sweep()
+    result = escalate.sweep()
 
     assert result.escalations == [] and result.emails_sent == 1
     assert len(mail.outbox) == 1
@@ -209,13 +211,13 @@ def test_failed_email_is_retried_without_duplicating_anything(county, monkeypatc
         def send_messages(self, messages):
             raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(escalation, "_mailer", lambda: Down())
-    first = escalation.sweep()
+    monkeypatch.setattr(sweep_mail, "_mailer", lambda: Down())
+    first = escalate.sweep()
     assert first.emails_sent == 0 and first.emails_failed == 1
     assert Escalation.objects.get(hazard=hazard).notified_at is None
 
     monkeypatch.undo()
-    second = escalation.sweep()
+    second = escalate.sweep()
     assert second.escalations == [] and second.emails_sent == 1
     assert len(mail.outbox) == 1
     assert len(escalated_events(hazard)) == 1
@@ -242,7 +244,7 @@ def test_sweep_query_count_does_not_grow_with_the_hazards_it_escalates(
 ):
     _make_due(world, due)
     with django_assert_num_queries(SWEEP_QUERIES):
-        created = escalation.escalate_due()
+        created = escalate.escalate_due()
     assert len(created) == due
     assert Escalation.objects.count() == due
     assert HazardEvent.objects.filter(kind=EventKind.ESCALATED).count() == due
@@ -252,12 +254,12 @@ def test_sweep_query_count_does_not_grow_with_the_hazards_it_escalates(
 def test_nothing_due_costs_one_select(world, django_assert_num_queries):
     f.make_hazard(enterprise=world.ent_a, by=world.inspector)
     with django_assert_num_queries(3):  # SAVEPOINT, SELECT, RELEASE
-        assert escalation.escalate_due() == []
+        assert escalate.escalate_due() == []
 
 
 def test_backlog_larger_than_a_batch_is_worked_off_in_one_run(world):
     _make_due(world, 5)
-    created = escalation.escalate_due(batch_size=2)
+    created = escalate.escalate_due(batch_size=2)
     assert len(created) == 5
     assert not Hazard.objects.due_for_escalation(2).exists()
 
@@ -265,7 +267,7 @@ def test_backlog_larger_than_a_batch_is_worked_off_in_one_run(world):
 def test_insert_returning_reports_only_the_rows_it_inserted(world):
     hazard = due_hazard(world, failures=2)
     kept = Escalation.objects.create(hazard=hazard, round=1, leader=world.leader_a, reason="旧")
-    rows = escalation.insert_returning(
+    rows = claim.insert_returning(
         [
             Escalation(hazard=hazard, round=1, leader=world.leader_a, reason="重复"),
             Escalation(hazard=hazard, round=2, leader=world.leader_a, reason="新"),
@@ -282,7 +284,7 @@ def test_sweep_heals_an_escalation_row_written_behind_its_back(world):
     # a backup): the sweep must not notify twice, and catches the counter up.
     hazard = due_hazard(world, failures=2)
     Escalation.objects.create(hazard=hazard, round=1, leader=world.leader_a, reason="已有")
-    assert escalation.escalate_due() == []
+    assert escalate.escalate_due() == []
     assert escalated_events(hazard) == []
     assert Escalation.objects.filter(hazard=hazard).count() == 1
     hazard.refresh_from_db()
@@ -300,7 +302,7 @@ def test_concurrent_sweeps_escalate_each_hazard_exactly_once(world):
     def run():
         try:
             barrier.wait()
-            results.append(escalation.escalate_due(batch_size=5))
+            results.append(escalate.escalate_due(batch_size=5))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hazards import escalation
 from hazards.models import Escalation, EventKind, HazardEvent
-from tests.hazards.escalation_support import due_hazard
+from hazards.sweeps import escalate
+from tests.support.world import due_hazard
 
 ESCALATIONS = "/api/v1/escalations/"
 FIELDS = {
@@ -35,7 +35,7 @@ def escalations(world):
     """One escalation addressed to leader_a, one to leader_t2."""
     a = due_hazard(world, failures=2)
     b = due_hazard(world, failures=2, leader=world.leader_t2)
-    escalation.escalate_due()
+    escalate.escalate_due()
     return Escalation.objects.get(hazard=a), Escalation.objects.get(hazard=b)
 
 

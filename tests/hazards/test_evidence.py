@@ -15,18 +15,16 @@ from django.utils import timezone
 from PIL import Image
 
 from hazards.models import EventKind, Evidence
-from tests import factories as f
-from tests.hazards.api_support import (
+from tests.support import factories as f
+from tests.support.api import last_event, snapshot, url
+from tests.support.files import (
     gif,
     image_bytes,
     jpeg,
     jpeg_with_exif,
-    last_event,
     png,
     png_declaring,
-    snapshot,
     upload,
-    url,
     webp,
 )
 

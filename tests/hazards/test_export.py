@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from hazards.export import write_ledger
 from hazards.models import Hazard, Level
 from inspections.models import Inspection
-from tests import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.core import mail
 from django.test import override_settings
 
 from accounts.models import Notification, NotificationKind
-from hazards import escalation
 from hazards.models import Hazard, HazardNotice
-from tests import factories as f
+from hazards.sweeps import deadlines
+from hazards.sweeps import mail as sweep_mail
+from tests.support import factories as f
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2026, 3, 2)
@@ -60,7 +61,7 @@ def notifications(hazard, kind) -> list[tuple[str, dt.date]]:
 def test_reminder_three_days_before_the_deadline_goes_to_the_responsible_person(county):
     hazard = hazard_due_on(county, days(3))
     with time_machine.travel(at(DAY0), tick=False):
-        result = escalation.send_deadline_notices()
+        result = deadlines.send_deadline_notices()
 
     assert result.reminders == 1 and result.overdue == 0
     notice = HazardNotice.objects.get(hazard=hazard)
@@ -77,7 +78,7 @@ def test_reminder_three_days_before_the_deadline_goes_to_the_responsible_person(
 def test_no_reminder_on_other_days(county, ahead):
     hazard_due_on(county, days(ahead))
     with time_machine.travel(at(DAY0), tick=False):
-        result = escalation.send_deadline_notices()
+        result = deadlines.send_deadline_notices()
     assert result.reminders == 0 and not HazardNotice.objects.exists()
     assert not Notification.objects.filter(kind=NotificationKind.REMINDER).exists()
 
@@ -87,7 +88,7 @@ def test_reminder_days_come_from_settings(county):
     hazard = hazard_due_on(county, days(5))
     hazard_due_on(county, days(3))
     with time_machine.travel(at(DAY0), tick=False):
-        escalation.send_deadline_notices()
+        deadlines.send_deadline_notices()
     assert list(HazardNotice.objects.values_list("hazard", flat=True)) == [hazard.pk]
 
 
@@ -95,7 +96,7 @@ def test_reminder_is_sent_once_however_often_the_job_runs(county):
     hazard = hazard_due_on(county, days(3))
     for hour, minute in [(8, 0), (8, 5), (12, 30), (20, 0), (23, 59)]:
         with time_machine.travel(at(DAY0, hour, minute), tick=False):
-            escalation.send_deadline_notices()
+            deadlines.send_deadline_notices()
     assert HazardNotice.objects.filter(hazard=hazard).count() == 1
     assert len(notifications(hazard, NotificationKind.REMINDER)) == 1
     assert len(mail.outbox) == 1
@@ -105,7 +106,7 @@ def test_no_reminder_for_a_hazard_awaiting_review(county):
     hazard = hazard_due_on(county, days(3))
     hazard.submit(by=county.user_a, note="已整改。")
     with time_machine.travel(at(DAY0), tick=False):
-        assert escalation.send_deadline_notices().reminders == 0
+        assert deadlines.send_deadline_notices().reminders == 0
     assert not HazardNotice.objects.exists()
 
 
@@ -116,12 +117,12 @@ def test_overdue_notice_every_day_once_to_person_and_leader(county):
     hazard = hazard_due_on(county, days(1))
     # Day 1 is the deadline itself: not overdue yet.
     with time_machine.travel(at(days(1)), tick=False):
-        assert escalation.send_deadline_notices().overdue == 0
+        assert deadlines.send_deadline_notices().overdue == 0
     # Days 2, 3, 4 are overdue: the job runs many times a day, one notice a day.
     for day in (days(2), days(3), days(4)):
         for hour in (8, 9, 13, 20):
             with time_machine.travel(at(day, hour), tick=False):
-                escalation.send_deadline_notices()
+                deadlines.send_deadline_notices()
 
     notices = list(
         HazardNotice.objects.filter(hazard=hazard).order_by("day").values_list("kind", "day")
@@ -140,10 +141,10 @@ def test_overdue_notice_every_day_once_to_person_and_leader(county):
 def test_overdue_notices_stop_when_the_hazard_leaves_rectifying(county):
     hazard = hazard_due_on(county, days(1))
     with time_machine.travel(at(days(2)), tick=False):
-        escalation.send_deadline_notices()
+        deadlines.send_deadline_notices()
         hazard.submit(by=county.user_a, note="已整改。")
     with time_machine.travel(at(days(3)), tick=False):
-        assert escalation.send_deadline_notices().overdue == 0
+        assert deadlines.send_deadline_notices().overdue == 0
     assert HazardNotice.objects.filter(hazard=hazard).count() == 1
 
 
@@ -156,9 +157,9 @@ def test_no_notices_for_voided_or_closed_hazards(county, end):
         else:
             hazard.submit(by=county.user_a, note="已整改。")
             hazard.review(by=county.inspector, passed=True, comment="合格。")
-        escalation.send_deadline_notices()
+        deadlines.send_deadline_notices()
     with time_machine.travel(at(days(5)), tick=False):
-        escalation.send_deadline_notices()
+        deadlines.send_deadline_notices()
     assert not HazardNotice.objects.exists()
     assert not Notification.objects.filter(
         kind__in=[NotificationKind.REMINDER, NotificationKind.OVERDUE]
@@ -169,7 +170,7 @@ def test_the_day_is_the_shanghai_calendar_day(county):
     hazard = hazard_due_on(county, days(3))
     # 2026-03-01 17:30 UTC is already 2026-03-02 01:30 in Shanghai.
     with time_machine.travel(dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC), tick=False):
-        assert escalation.send_deadline_notices().reminders == 1
+        assert deadlines.send_deadline_notices().reminders == 1
     assert HazardNotice.objects.get(hazard=hazard).day == DAY0
 
 
@@ -181,13 +182,13 @@ def test_failed_notice_email_is_retried_without_a_second_notification(county, mo
             raise ConnectionRefusedError("mail server down")
 
     with time_machine.travel(at(days(2), 8), tick=False):
-        monkeypatch.setattr(escalation, "_mailer", lambda: Down())
-        first = escalation.send_deadline_notices()
+        monkeypatch.setattr(sweep_mail, "_mailer", lambda: Down())
+        first = deadlines.send_deadline_notices()
         assert first.overdue == 1 and first.emails_failed == 1
         assert HazardNotice.objects.get(hazard=hazard).sent_at is None
         monkeypatch.undo()
     with time_machine.travel(at(days(2), 9), tick=False):
-        second = escalation.send_deadline_notices()
+        second = deadlines.send_deadline_notices()
     assert second.overdue == 0 and second.emails_sent == 1
     assert len(mail.outbox) == 1
     assert len(notifications(hazard, NotificationKind.OVERDUE)) == 2  # person + leader, once
@@ -197,7 +198,7 @@ def test_failed_notice_email_is_retried_without_a_second_notification(county, mo
 def test_people_without_email_get_the_notification_only(world):
     hazard = hazard_due_on(world, days(1))
     with time_machine.travel(at(days(2)), tick=False):
-        result = escalation.send_deadline_notices()
+        result = deadlines.send_deadline_notices()
     assert result.notifications == 2 and result.emails_sent == 0 and mail.outbox == []
     assert HazardNotice.objects.get(hazard=hazard).sent_at is not None
 
@@ -214,8 +215,8 @@ def test_notice_query_count_does_not_grow_with_the_hazards(world, count, django_
         hazard_due_on(world, days(5))  # reminder day is days(2) + 3
     with time_machine.travel(at(days(2)), tick=False):
         with django_assert_num_queries(NOTICE_QUERIES):
-            result, scanned = escalation._notice_batch(
-                today=days(2), now=at(days(2)), limit=escalation.BATCH_SIZE
+            result, scanned = deadlines._notice_batch(
+                today=days(2), now=at(days(2)), limit=deadlines.BATCH_SIZE
             )
     assert scanned == 2 * count
     assert (result.overdue, result.reminders) == (count, count)
@@ -227,7 +228,7 @@ def test_notice_backlog_larger_than_a_batch_is_worked_off(world):
     for _ in range(5):
         hazard_due_on(world, days(1))
     with time_machine.travel(at(days(2)), tick=False):
-        result = escalation.send_deadline_notices(batch_size=2)
+        result = deadlines.send_deadline_notices(batch_size=2)
     assert result.overdue == 5
     assert HazardNotice.objects.count() == 5
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.factories import make_hazard
+from tests.support.factories import make_hazard
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from accounts.models import Notification, NotificationKind
+from dashboard.filters import DashboardFilters
+from dashboard.summary import build_summary
 from enterprises.models import Enterprise
-from hazards.dashboard import DashboardFilters, build_summary
 from hazards.models import (
     Escalation,
     EventKind,
@@ -20,7 +21,7 @@ from hazards.models import (
     local_today,
 )
 from inspections.models import Inspection
-from tests import factories as f
+from tests.support import factories as f
 
 CODE = re.compile(r"YH-(\d{4})-(\d{6})")
 
@@ -148,7 +149,61 @@ def test_dashboard_on_seeded_data_matches_plain_counts(world):
 def summary_window_start(summary):
     import datetime as dt
 
-    from hazards.dashboard import local_midnight
+    from dashboard.filters import local_midnight
 
     year, month = map(int, summary["trend"][0]["month"].split("-"))
     return local_midnight(dt.date(year, month, 1))
+
+
+@pytest.mark.django_db
+def test_seeded_history_reads_like_the_workflow_wrote_it():
+    """Events come from the same builders as the workflow (hazards/events.py): the same
+    payload keys per kind, and escalations named, worded and notified as the sweep does."""
+    import datetime as dt
+
+    from hazards import events
+    from hazards.sweeps.escalate import escalation_reason
+
+    seed(hazards=1500)
+    day = dt.date(2026, 1, 1)
+    keys = {
+        EventKind.CREATED: events.created(title="", level="", deadline=day),
+        EventKind.SUBMITTED: events.submitted(note=""),
+        EventKind.REVIEW_PASSED: events.review_passed(),
+        EventKind.REVIEW_FAILED: events.review_failed(
+            comment="", old_deadline=day, new_deadline=day, failed_reviews=1
+        ),
+        EventKind.EXTENDED: events.extended(
+            state="", reason="", old_deadline=day, new_deadline=day
+        ),
+        EventKind.VOIDED: events.voided(from_state="", reason=""),
+        EventKind.ESCALATED: events.escalated(state="", reason="", round=1, escalation=1, leader=1),
+        EventKind.ESCALATION_ACKNOWLEDGED: events.escalation_acknowledged(
+            state="", note="", round=1
+        ),
+        EventKind.ESCALATION_RESOLVED: events.escalation_resolved(
+            state="", note="", round=1, outcome=""
+        ),
+    }
+    seen = set()
+    for kind, data in HazardEvent.objects.values_list("kind", "data").iterator():
+        assert set(data) == set(keys[kind].data), kind
+        seen.add(kind)
+    assert EventKind.ESCALATED in seen and EventKind.REVIEW_FAILED in seen
+
+    escalations = {e.pk: e for e in Escalation.objects.select_related("hazard")}
+    for event in HazardEvent.objects.filter(kind=EventKind.ESCALATED):
+        esc = escalations[event.data["escalation"]]
+        assert (esc.hazard_id, esc.round, esc.leader_id) == (
+            event.hazard_id,
+            event.data["round"],
+            event.data["leader"],
+        )
+        assert (
+            event.note
+            == esc.reason
+            == escalation_reason(code=esc.hazard.code, failures=esc.round + 1)
+        )
+        assert event.actor_id is None
+    notified = Notification.objects.filter(kind=NotificationKind.ESCALATION).first()
+    assert "已升级督办" in notified.message and "请及时签收并督促整改" in notified.message

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from hazards.models import EventKind, Hazard, HazardEvent, Level, State
-from tests import factories as f
-from tests.hazards.api_support import future, last_event, snapshot, url
+from tests.support import factories as f
+from tests.support.api import future, last_event, snapshot, url
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,4 @@
-import datetime as dt
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from inspections.models import ChecklistItem, ChecklistTemplate, Inspection, InspectionKind
 
@@ -68,17 +62,3 @@ def start(world):
 def plan(world):
     """The hazard plan fields an inspector sends with a failed item at ent_a."""
     return {"responsible_person": world.user_a.pk, "responsible_leader": world.leader_a.pk}
-
-
-def png(name: str = "photo.png") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 30, 30)).save(buf, format="PNG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
-
-
-def fake_image(name: str = "photo.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"<?php echo 'not an image'; ?>", content_type="image/png")
-
-
-def in_days(n: int) -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=n)

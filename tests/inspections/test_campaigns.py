@@ -9,10 +9,8 @@ from django.utils import timezone
 
 from hazards.models import Hazard
 from inspections.models import Campaign, InspectionKind
-from tests import factories as f
-from tests.factories import make_hazard
-
-from .conftest import in_days
+from tests.support import factories as f
+from tests.support.factories import in_days, make_hazard
 
 
 @pytest.fixture
@@ -214,3 +212,20 @@ def test_a_draft_can_join_a_campaign(world, api, campaign, start):
     assert res.status_code == 200, res.content
     assert res.json()["campaign"] == campaign.pk
     assert campaign.progress()["inspections_count"] == 1
+
+
+@pytest.mark.parametrize("kind", ["illegal_mining", "illegal_business"])
+def test_crackdown_campaigns_are_their_own_kinds(world, api, kind):
+    """打击非法开采 and 打击非法生产经营 (the speech's 打非) are campaigns of their own."""
+    res = api(world.bureau).post(
+        "/api/v1/campaigns/",
+        {
+            "name": "打非治违专项行动",
+            "kind": kind,
+            "starts_on": in_days(0).isoformat(),
+            "ends_on": in_days(90).isoformat(),
+        },
+        format="json",
+    )
+    assert res.status_code == 201, res.content
+    assert res.json()["kind"] == kind

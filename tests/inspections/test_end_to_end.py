@@ -1,4 +1,4 @@
-"""Issue 5 "done when": from "start an inspection" with a shipped template to the PDF
+"""The inspection workflow end to end (docs/workflows.md): from "start an inspection" with a shipped template to the PDF
 notice in hand, then a follow-up visit that closes or fails what it found."""
 
 import io
@@ -12,9 +12,7 @@ from hazards.models import Level, State
 from inspections.checklists import load_checklists, read_shipped
 from inspections.models import ChecklistItem, ChecklistTemplate, Inspection
 from inspections.notice import chinese_date
-from tests.factories import make_hazard
-
-from .conftest import in_days
+from tests.support.factories import in_days, make_hazard
 
 
 def test_from_shipped_template_to_notice_to_follow_up(world, api):

@@ -2,7 +2,7 @@
 
 from hazards.models import Hazard
 from inspections.models import Inspection, InspectionStatus, NoticeCounter
-from tests.factories import make_hazard
+from tests.support.factories import make_hazard
 
 
 def _walk(client, inspection, plan, fail=("T-01",)):

@@ -7,9 +7,8 @@ import pytest
 
 from hazards.models import EventKind, Hazard, HazardEvent, State, local_today
 from inspections.models import FollowUpCheck, Inspection, InspectionKind
-from tests.factories import make_hazard
-
-from .conftest import in_days, png
+from tests.support.factories import in_days, make_hazard
+from tests.support.files import png
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Starting, reading and editing inspections through the API, within scope (SPEC.md §5)."""
+"""Starting, reading and editing inspections through the API, within scope."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from inspections.models import Inspection, InspectionItem
-from tests import factories as f
+from tests.support import factories as f
 
 
 def test_an_inspector_starts_an_inspection_and_is_on_it_by_default(world, api):
@@ -223,7 +223,7 @@ def test_list_queries_do_not_grow_with_inspections(world, api, start, checklist)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories import make_hazard
+    from tests.support.factories import make_hazard
 
     client = api(world.bureau)
     start(template=checklist)

@@ -6,8 +6,8 @@ import io
 from pypdf import PdfReader
 
 from inspections.notice import chinese_date
+from tests.support.factories import in_days
 
-from .conftest import in_days
 from .test_finalize import _walk
 
 

@@ -5,8 +5,8 @@ import pytest
 
 from hazards.models import EventKind, Evidence, Hazard, HazardEvent, Level
 from inspections.models import ChecklistItem, InspectionItem
-
-from .conftest import fake_image, in_days, png
+from tests.support.factories import in_days
+from tests.support.files import fake_image, png
 
 
 def _items(client, inspection_id):

@@ -32,9 +32,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Notification, NotificationKind
-from hazards.escalation import _message_id
 from hazards.models import Escalation, EventKind, Hazard, HazardEvent
-from tests import factories as f
+from hazards.sweeps.mail import _message_id
+from tests.support import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -222,7 +222,7 @@ def _assert_exactly_once(hazard: Hazard, mail_dir: Path, *, emails_exact: bool) 
     notes = Notification.objects.filter(hazard=hazard, kind=NotificationKind.ESCALATION)
     assert notes.count() == len(expected)
     assert not Escalation.objects.filter(hazard=hazard, notified_at__isnull=True).exists()
-    # Emails are keyed by a Message-ID fixed per escalation (hazards/escalation.py).
+    # Emails are keyed by a Message-ID fixed per escalation (hazards/sweeps/mail.py).
     ids = Counter(str(m["Message-ID"]) for m in mails_about(mail_dir, hazard.code))
     for esc in Escalation.objects.filter(hazard=hazard):
         copies = ids[_message_id(f"escalation.{esc.pk}")]
@@ -343,7 +343,7 @@ def test_worker_and_beat_escalate_exactly_once(world, api, cluster):
 SETUP_SCRIPT = """
 import datetime as dt
 from django.utils import timezone
-from tests import factories as f
+from tests.support import factories as f
 
 bureau_dept = f.DepartmentFactory(name="县应急管理局", is_bureau=True)
 ent = f.EnterpriseFactory(supervising_department=bureau_dept)

@@ -5,22 +5,14 @@ led by leader_a; ent_b is supervised by the transport department, in township t2
 """
 
 import datetime as dt
-import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from accounts.models import Notification, NotificationKind
 from hazards.models import Escalation
 from inspections.models import ChecklistTemplate, Inspection
-from tests import factories as f
-
-
-def _png() -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (16, 16), (10, 120, 10)).save(buf, "PNG")
-    return SimpleUploadedFile("p.png", buf.getvalue(), content_type="image/png")
+from tests.support import factories as f
+from tests.support.files import png
 
 
 def build(world):
@@ -30,7 +22,7 @@ def build(world):
     w.hazard_a = f.make_hazard(
         enterprise=w.ent_a, by=w.inspector, person=w.user_a, leader_user=w.leader_a
     )
-    w.hazard_a.submit(by=w.user_a, note="已整改", evidence=[_png()])
+    w.hazard_a.submit(by=w.user_a, note="已整改", evidence=[png("p.png")])
     w.evidence_a = w.hazard_a.evidence.get()
     w.hazard_b = f.make_hazard(
         enterprise=w.ent_b, by=w.inspector, person=w.user_b, leader_user=w.leader_t2

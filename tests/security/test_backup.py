@@ -2,7 +2,6 @@
 event and evidence checksum, and the evidence files come back byte for byte."""
 
 import hashlib
-import io
 import os
 import subprocess
 import uuid
@@ -10,20 +9,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from PIL import Image
 
 from hazards.models import Evidence, Hazard, HazardEvent
-from tests import factories as f
+from tests.support import factories as f
+from tests.support.files import jpeg as _jpeg
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _jpeg() -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 30, 30)).save(buf, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buf.getvalue(), content_type="image/jpeg")
 
 
 def _url(dbname: str) -> str:

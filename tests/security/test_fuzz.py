@@ -6,12 +6,14 @@ examples is bounded so CI stays fast; for a longer run:
     FUZZ_EXAMPLES=200 make test PYTEST_ARGS="tests/security/test_fuzz.py"
 """
 
+import json
 import os
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -21,6 +23,7 @@ from schemathesis.checks import (
 )
 
 from config.wsgi import application
+from tests.support.collection import collected_node_ids
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
@@ -45,7 +48,7 @@ def keep_the_test_connection():
 
 @pytest.fixture
 def role_headers(world):
-    from tests.factories import make_hazard
+    from tests.support.factories import make_hazard
 
     # Objects to find: a hazard per enterprise, one of them failed and escalated.
     make_hazard(
@@ -76,3 +79,41 @@ def test_api_holds_up_under_generated_input(case, role_headers):
             headers=headers,
             checks=[not_a_server_error, response_schema_conformance, negative_data_rejection],
         )
+
+
+HTTP_METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+
+def schema_operations() -> set[str]:
+    """The operations the served OpenAPI document declares, read without schemathesis."""
+    response = Client().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    return {
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def test_fuzz_collects_every_schema_operation(request):
+    """The fuzz test above must run once per operation of the schema: a collection or
+    scheduling quirk that leaves operations out (see tests/support/collection.py)
+    fails here instead of passing quietly with fewer cases."""
+    fuzz = test_api_holds_up_under_generated_input.__name__
+    node_ids = collected_node_ids(request.config, __name__, fuzz)
+    if node_ids is None:
+        # Only this test was selected: collect the fuzz test's items here.
+        module = request.node.getparent(pytest.Module)
+        collector = next(node for node in module.collect() if node.name == fuzz)
+        node_ids = [item.nodeid for item in collector.collect()]
+    # pytest-xdist schedules by node id: two items with one id run once.
+    assert len(set(node_ids)) == len(node_ids), "fuzz cases share node ids"
+    labels = [nodeid.partition("[")[2].removesuffix("]") for nodeid in node_ids]
+    expected = schema_operations()
+    assert expected, "the schema declares no operations"
+    assert set(labels) == expected, (
+        f"collected {len(labels)} of {len(expected)} operations; "
+        f"missing: {sorted(expected - set(labels))}"
+    )

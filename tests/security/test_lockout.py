@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 
-from tests import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,11 @@
 """The database refuses to rewrite history, whoever asks (raw SQL, not the ORM)."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
-from PIL import Image
 
 from hazards.models import Escalation, HazardEvent
-from tests import factories as f
+from tests.support import factories as f
+from tests.support.files import png
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -22,9 +19,7 @@ def ledger(db):
     bureau = f.bureau_user(department=dept)
     leader = f.leader()
     hazard = f.make_hazard(enterprise=ent, by=inspector, person=officer, leader_user=leader)
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 32), (0, 120, 0)).save(buf, "PNG")
-    hazard.submit(by=officer, note="已整改", evidence=[SimpleUploadedFile("a.png", buf.getvalue())])
+    hazard.submit(by=officer, note="已整改", evidence=[png("a.png")])
     esc = Escalation.objects.create(hazard=hazard, round=1, leader=leader, reason="两次复查不合格")
     return {"hazard": hazard, "escalation": esc, "bureau": bureau, "leader": leader}
 

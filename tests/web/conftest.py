@@ -1,16 +1,6 @@
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
-from tests import factories as f
-
-
-def jpeg(name: str = "photo.jpg", size=(64, 48), color=(200, 80, 40)) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", size, color).save(buf, "JPEG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
+from tests.support import factories as f
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hazards import escalation as sweep_module
 from hazards.models import Escalation, EventKind, HazardEvent
-from tests import factories as f
+from hazards.sweeps import escalate as sweep_module
+from tests.support import factories as f
 
 
 def fail_twice(hazard, inspector) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hazards.models import EventKind, Evidence, Hazard, HazardEvent, State
-from tests.web.conftest import jpeg
+from tests.support.files import jpeg
 
 
 def detail(h):
@@ -324,7 +324,7 @@ def test_detail_query_count_does_not_grow_with_the_history(world, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests import factories as f
+    from tests.support import factories as f
 
     quiet = f.make_hazard(enterprise=world.ent_a, by=world.inspector, person=world.user_a)
     busy = f.make_hazard(enterprise=world.ent_a, by=world.inspector, person=world.user_a)

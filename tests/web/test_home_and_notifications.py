@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Notification, NotificationKind
 from hazards.models import Hazard
 from inspections.models import Inspection
-from tests import factories as f
+from tests.support import factories as f
 
 HOME = reverse("home")
 

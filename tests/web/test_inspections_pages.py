@@ -1,4 +1,4 @@
-"""The inspector's pages (SPEC.md §6): start an inspection, walk its checklist, log
+"""The inspector's pages (docs/workflows.md): start an inspection, walk its checklist, log
 hazards with photos, finalize, follow-up visits, campaigns.
 
 Each page writes through the model transitions; these tests check what the
@@ -8,7 +8,6 @@ written, and that scope, state and CSRF are enforced."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 
 from config.errors import InvalidTransition
 from hazards.models import EventKind, Evidence, Hazard, HazardEvent, Level, State
@@ -30,30 +28,24 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
+from tests.support.factories import in_days
+from tests.support.files import fake_image, jpeg
 
 pytestmark = pytest.mark.django_db
 
 
-def jpeg(name: str = "site.jpg") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (48, 32), (180, 40, 40)).save(buf, format="JPEG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
-
-
 def not_an_image() -> SimpleUploadedFile:
-    return SimpleUploadedFile("x.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg")
-
-
-def in_days(n: int) -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=n)
+    return fake_image("x.jpg", content_type="image/jpeg")
 
 
 def make_template(n: int = 3, *, industry: str = "industry_trade", key: str = "web-trade"):
     template = ChecklistTemplate.objects.create(key=key, industry=industry, name=f"测试检查表{key}")
+    # Item codes are unique across templates: each extra template gets its own prefix.
+    prefix = "W" if key == "web-trade" else "W" + key.removeprefix("web-")
     for i in range(1, n + 1):
         ChecklistItem.objects.create(
             template=template,
-            code=f"W-{i:02d}",
+            code=f"{prefix}-{i:02d}",
             section="电气安全" if i % 2 else "安全管理",
             text=f"检查内容第{i}项：配电箱是否可靠接地",
             hazard_title=f"隐患{i}：配电箱未可靠接地",
@@ -146,7 +138,7 @@ def test_my_inspections_lists_drafts_first_and_not_other_peoples(world, client_f
     )
     done.edit(by=world.inspector, summary="无问题")
     # A finalized inspection needs something recorded: a hazard logged directly.
-    from tests.factories import make_hazard
+    from tests.support.factories import make_hazard
 
     make_hazard(enterprise=world.ent_b, by=world.inspector, inspection=done)
     done.finalize(by=world.inspector)
@@ -499,7 +491,7 @@ def test_out_of_scope_inspections_and_foreign_items_are_404(world, client_for, d
 
 
 def test_a_peer_inspector_in_scope_sees_the_inspection(world, client_for, draft):
-    from tests.factories import inspector
+    from tests.support.factories import inspector
 
     peer = inspector(world.bureau_dept, username="peer")
     assert client_for(peer).get(f"/inspections/{draft.pk}/").status_code == 200
@@ -825,7 +817,7 @@ def test_only_a_finalized_inspection_with_hazards_can_be_followed_up(world, clie
 
 
 def test_follow_up_of_a_hazard_outside_the_original_is_404(world, client_for, finalized):
-    from tests.factories import make_hazard
+    from tests.support.factories import make_hazard
 
     client = client_for(world.inspector)
     start_follow_up(client, world, finalized)

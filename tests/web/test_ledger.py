@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hazards.models import Hazard, Level
-from tests import factories as f
+from tests.support import factories as f
 
 URL = reverse("hazard-list")
 

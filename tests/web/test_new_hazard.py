@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hazards.models import EventKind, Evidence, Hazard, HazardEvent, Level
-from tests.web.conftest import jpeg
+from tests.support.files import jpeg
 
 URL = reverse("hazard-new")
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from hazards import escalation
+from hazards.sweeps import deadlines, escalate
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, notices: bool = False, **options):
         threshold = settings.ESCALATION_FAILURE_THRESHOLD
-        result = escalation.sweep()
+        result = escalate.sweep()
         leaders = dict(
             User.objects.filter(pk__in={e.leader_id for e in result.escalations}).values_list(
                 "pk", "display_name"
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             f"Escalation emails: {result.emails_sent} sent, {result.emails_failed} failed."
         )
         if notices:
-            n = escalation.send_deadline_notices()
+            n = deadlines.send_deadline_notices()
             self.stdout.write(
                 f"Deadline notices: {n.reminders} reminder(s), {n.overdue} overdue notice(s), "
                 f"{n.notifications} notification(s); emails {n.emails_sent} sent, "

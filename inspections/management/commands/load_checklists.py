@@ -8,7 +8,11 @@ class Command(BaseCommand):
     help = "Load the shipped checklist templates (idempotent; keyed on template key + item code)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", default=str(SHIPPED), help="a checklists.json file")
+        parser.add_argument(
+            "--file",
+            default=str(SHIPPED),
+            help="the checklists directory, or one template's YAML file in it",
+        )
         parser.add_argument(
             "--update",
             action="store_true",
