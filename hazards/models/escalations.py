@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 
-from .. import choices
-from ..choices import EventKind
+from .. import choices, events
 from .records import HazardEvent
 
 
@@ -92,15 +91,9 @@ class Escalation(models.Model):
         esc.acknowledgement_note = note
         esc.save(update_fields=["state", "acknowledged_at", "acknowledgement_note"])
         hazard = esc.hazard
-        event = HazardEvent.objects.create(
-            hazard=hazard,
-            actor=by,
-            kind=EventKind.ESCALATION_ACKNOWLEDGED,
-            from_state=hazard.state,
-            to_state=hazard.state,
-            note=note,
-            data={"round": esc.round},
-        )
+        event = events.escalation_acknowledged(
+            state=hazard.state, note=note, round=esc.round
+        ).create(hazard, by=by)
         self.__dict__.update(
             {f.attname: getattr(esc, f.attname) for f in self._meta.concrete_fields}
         )
@@ -127,15 +120,9 @@ class Escalation(models.Model):
             update_fields=["state", "outcome", "resolution_note", "resolved_by", "resolved_at"]
         )
         hazard = esc.hazard
-        event = HazardEvent.objects.create(
-            hazard=hazard,
-            actor=by,
-            kind=EventKind.ESCALATION_RESOLVED,
-            from_state=hazard.state,
-            to_state=hazard.state,
-            note=note,
-            data={"round": esc.round, "outcome": outcome},
-        )
+        event = events.escalation_resolved(
+            state=hazard.state, note=note, round=esc.round, outcome=outcome
+        ).create(hazard, by=by)
         self.__dict__.update(
             {f.attname: getattr(esc, f.attname) for f in self._meta.concrete_fields}
         )

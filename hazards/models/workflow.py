@@ -1,6 +1,7 @@
 """The hazard's workflow steps (docs/architecture.md, "Writes"): each locks the hazard row, asks the
 policy (hazards/policy.py) under the lock, checks its fields (hazards/plan.py), writes,
-appends a HazardEvent and records its notices in the same transaction. The API and the
+appends a HazardEvent through its builder (hazards/events.py, the same definition
+``seed_bulk`` writes with) and records its notices in the same transaction. The API and the
 pages call these methods and never change ``state`` themselves.
 
 A mixin of ``Hazard`` (ledger.py), kept apart so that each file stays readable.
@@ -17,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 
-from .. import plan
-from ..choices import EventKind, Level, State
+from .. import events, plan
+from ..choices import Level, State
 from .records import Evidence, HazardCodeCounter, HazardEvent
 
 
@@ -41,14 +42,9 @@ class HazardWorkflow:
         hazard.created_at = now
         hazard.code = HazardCodeCounter.next_code(timezone.localtime(now).year)
         hazard.save()
-        event = HazardEvent.objects.create(
-            hazard=hazard,
-            actor=by,
-            kind=EventKind.CREATED,
-            to_state=hazard.state,
-            note=hazard.title,
-            data={"level": hazard.level, "deadline": hazard.deadline.isoformat()},
-        )
+        event = events.created(
+            title=hazard.title, level=hazard.level, deadline=hazard.deadline
+        ).create(hazard, by=by)
         for item in before or []:
             Evidence.store(
                 hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
@@ -58,17 +54,6 @@ class HazardWorkflow:
     # --- helpers -----------------------------------------------------------------------
     def _locked(self):
         return type(self).objects.select_for_update().select_related("enterprise").get(pk=self.pk)
-
-    def _record(self, *, by, kind: str, from_state: str, note: str = "", data=None) -> HazardEvent:
-        return HazardEvent.objects.create(
-            hazard=self,
-            actor=by,
-            kind=kind,
-            from_state=from_state,
-            to_state=self.state,
-            note=note,
-            data=data or {},
-        )
 
     def _refresh_from(self, locked) -> None:
         for field in self._meta.concrete_fields:
@@ -90,10 +75,9 @@ class HazardWorkflow:
         policy.require("hazards.submit", by, hazard)
         if not (note or "").strip():
             raise ValidationError({"note": [_("请填写整改情况说明。")]})
-        from_state = hazard.state
         hazard.state = State.PENDING_REVIEW
         hazard.save(update_fields=["state", "updated_at"])
-        event = hazard._record(by=by, kind=EventKind.SUBMITTED, from_state=from_state, note=note)
+        event = events.submitted(note=note).create(hazard, by=by)
         for item in before or []:
             Evidence.store(
                 hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.BEFORE
@@ -133,19 +117,22 @@ class HazardWorkflow:
             hazard.state = State.CLOSED
             hazard.closed_at = now
             hazard.closed_on_time = timezone.localtime(now).date() <= hazard.deadline
-            kind = EventKind.REVIEW_PASSED
-            data: dict = {}
+            draft = events.review_passed(comment=comment)
         else:
             plan.raise_errors(plan.failed_review_errors(comment, new_deadline))
-            data = {
-                "old_deadline": hazard.deadline.isoformat(),
-                "new_deadline": new_deadline.isoformat(),
-            }
+            old_deadline = hazard.deadline
             hazard.state = State.RECTIFYING
             hazard.failed_reviews += 1
             hazard.deadline = new_deadline
-            kind = EventKind.REVIEW_FAILED
-            data["failed_reviews"] = hazard.failed_reviews
+            # from_state: pending review, or rectifying for an on-site re-check after
+            # the deadline.
+            draft = events.review_failed(
+                comment=comment,
+                old_deadline=old_deadline,
+                new_deadline=new_deadline,
+                failed_reviews=hazard.failed_reviews,
+                from_state=from_state,
+            )
         hazard.save(
             update_fields=[
                 "state",
@@ -157,7 +144,7 @@ class HazardWorkflow:
                 "updated_at",
             ]
         )
-        event = hazard._record(by=by, kind=kind, from_state=from_state, note=comment, data=data)
+        event = draft.create(hazard, by=by)
         for item in evidence or []:
             Evidence.store(
                 hazard=hazard, event=event, by=by, image=item, phase=Evidence.Phase.REVIEW
@@ -182,12 +169,12 @@ class HazardWorkflow:
         elif deadline <= hazard.deadline:
             errors["deadline"] = [_("新的整改期限应晚于原期限。")]
         plan.raise_errors(errors)
-        data = {"old_deadline": hazard.deadline.isoformat(), "new_deadline": deadline.isoformat()}
+        draft = events.extended(
+            state=hazard.state, reason=reason, old_deadline=hazard.deadline, new_deadline=deadline
+        )
         hazard.deadline = deadline
         hazard.save(update_fields=["deadline", "updated_at"])
-        event = hazard._record(
-            by=by, kind=EventKind.EXTENDED, from_state=hazard.state, note=reason, data=data
-        )
+        event = draft.create(hazard, by=by)
         self._refresh_from(hazard)
         return event
 
@@ -200,7 +187,7 @@ class HazardWorkflow:
         from_state = hazard.state
         hazard.state = State.VOIDED
         hazard.save(update_fields=["state", "updated_at"])
-        event = hazard._record(by=by, kind=EventKind.VOIDED, from_state=from_state, note=reason)
+        event = events.voided(from_state=from_state, reason=reason).create(hazard, by=by)
         self._refresh_from(hazard)
         return event
 
@@ -227,12 +214,8 @@ class HazardWorkflow:
         from_level = hazard.level
         hazard.level = level
         hazard.save(update_fields=["level", "emergency_plan", "updated_at"])
-        event = hazard._record(
-            by=by,
-            kind=EventKind.LEVEL_CHANGED,
-            from_state=hazard.state,
-            note=reason,
-            data={"from_level": from_level, "to_level": level},
-        )
+        event = events.level_changed(
+            state=hazard.state, reason=reason, from_level=from_level, to_level=level
+        ).create(hazard, by=by)
         self._refresh_from(hazard)
         return event
