@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.permissions import StepPermission
 from enterprises.models import Enterprise
-from inspections.models import ChecklistItem, Inspection
 
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
@@ -37,6 +36,13 @@ from .serializers import (
 # --- fields ---------------------------------------------------------------------------
 
 
+def _related(field: str):
+    """The model a Hazard foreign key points to. The ledger refers to inspections by
+    string ("inspections.Inspection"): it sits below them and must not import them
+    (docs/architecture.md, "Apps and floors")."""
+    return Hazard._meta.get_field(field).related_model
+
+
 class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id that must be in the caller's scope: out of scope reads as unknown."""
 
@@ -50,7 +56,7 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     enterprise = VisiblePrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     inspection = VisiblePrimaryKeyRelatedField(
-        queryset=Inspection.objects.all(), required=False, allow_null=True
+        queryset=_related("inspection").objects.all(), required=False, allow_null=True
     )
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True)
@@ -60,7 +66,7 @@ class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     )
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
     standard_item = serializers.PrimaryKeyRelatedField(
-        queryset=ChecklistItem.objects.filter(major_by_standard=True, is_active=True),
+        queryset=_related("standard_item").objects.filter(major_by_standard=True, is_active=True),
         required=False,
         allow_null=True,
         help_text=_("判定标准条目：按判定标准为重大事故隐患的检查项（等级随之为重大）"),
