@@ -341,6 +341,9 @@ def test_worker_and_beat_escalate_exactly_once(world, api, cluster):
 # --- the embedded default: SQLite and the filesystem broker ----------------------------------
 
 SETUP_SCRIPT = """
+import datetime as dt
+from django.utils import timezone
+from tests.support import factories as f
 
 bureau_dept = f.DepartmentFactory(name="县应急管理局", is_bureau=True)
 ent = f.EnterpriseFactory(supervising_department=bureau_dept)
