@@ -1,20 +1,27 @@
 """People pickers that several pages and forms share (docs/architecture.md, "Rules").
 
-They take an enterprise (any object with ``pk`` and ``township_id``) so that this app,
-below ``enterprises``, needs no import of it.
+Who qualifies is the policy's answer, read here as a set of roles: a hazard's
+responsible person (``hazards.be_responsible_person``), its responsible leader
+(``hazards.be_responsible_leader``) and an inspection's co-inspectors
+(``inspections.join``). The steps are looked up by name, so this app, below
+``enterprises`` and the domains, imports none of them. They take an enterprise (any
+object with ``pk`` and ``township_id``).
 """
 
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .models import Role, User
+from . import policy
+from .models import User
 
 
 def responsible_people(enterprise) -> QuerySet[User]:
     """The enterprise's own active users: who may be a hazard's responsible person."""
     return User.objects.filter(
-        role=Role.ENTERPRISE, enterprise_id=enterprise.pk, is_active=True
+        role__in=policy.roles("hazards.be_responsible_person"),
+        enterprise_id=enterprise.pk,
+        is_active=True,
     ).order_by("display_name", "pk")
 
 
@@ -22,7 +29,7 @@ def leaders_near(enterprise) -> QuerySet[User]:
     """Every active leader, annotated ``near`` (0: the enterprise's own, 1: its
     township's, 2: the rest) and ordered by it: the leaders for this enterprise first."""
     return (
-        User.objects.filter(role=Role.LEADER, is_active=True)
+        User.objects.filter(role__in=policy.roles("hazards.be_responsible_leader"), is_active=True)
         .select_related("enterprise", "township")
         .annotate(
             near=Case(
@@ -37,10 +44,10 @@ def leaders_near(enterprise) -> QuerySet[User]:
 
 
 def colleagues_of(user) -> QuerySet[User]:
-    """Other active inspectors and bureau staff, the user's own department first: who
-    may join an inspection (执法检查两人以上)."""
+    """Other active users who may join an inspection (执法检查两人以上), the user's own
+    department first."""
     return (
-        User.objects.filter(role__in=(Role.INSPECTOR, Role.BUREAU), is_active=True)
+        User.objects.filter(role__in=policy.roles("inspections.join"), is_active=True)
         .exclude(pk=user.pk)
         .select_related("department")
         .annotate(

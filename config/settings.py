@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "rules",
     "accounts",
     "enterprises",
     "inspections",
@@ -208,7 +209,10 @@ CACHES = {
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out login stops here
+    # user.has_perm("hazards.review", hazard) answers from the policy modules
+    # (accounts/policy.py and each app's policy.py).
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

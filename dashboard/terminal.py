@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import policy
 from hazards.choices import TERMINAL_STATES, State
 
 from .filters import DashboardFilters, local_midnight
@@ -34,9 +34,9 @@ def tally_scope(user) -> tuple[str, int | None] | None:
     ``HazardQuerySet.visible_to``; the tests hold the two equal."""
     if connection.vendor != "postgresql" or not getattr(user, "is_authenticated", False):
         return None
-    if user.role == Role.BUREAU or user.is_superuser:
+    if policy.is_bureau(user):
         return ("county", None)
-    if user.role == Role.INSPECTOR and user.department_id is not None:
+    if policy.is_inspector(user) and user.department_id is not None:
         if user.department.is_bureau:
             return ("county", None)
         return ("department", user.department_id)

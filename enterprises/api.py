@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from accounts.permissions import IsBureauOrReadOnly
+from accounts.permissions import StepPermission
 from config.filters import IdFilter
 
 from .models import SUB_INDUSTRY_ONLY_TRADE, Department, Enterprise, Industry, Township
@@ -100,7 +100,13 @@ class EnterpriseViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EnterpriseSerializer
-    permission_classes = [IsBureauOrReadOnly]
+    permission_classes = [
+        StepPermission(
+            create="enterprises.create",
+            update="enterprises.edit",
+            partial_update="enterprises.edit",
+        )
+    ]
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "created_at", "employees"]
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -70,22 +70,21 @@ class EnterpriseStatus(models.TextChoices):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
-        """Enterprises the user may see (scope: docs/glossary.md). Every lookup goes through this."""
-        from accounts.models import Role
+        """Enterprises the user may see (scope: docs/glossary.md). Every lookup goes through
+        this."""
+        from accounts import policy
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role == Role.BUREAU or user.is_superuser:
+        if policy.is_bureau(user):
             return self
-        if user.role == Role.INSPECTOR:
+        if policy.is_inspector(user):
             if user.department_id is None:
                 return self.none()
             if user.department.is_bureau:
                 return self
             return self.filter(supervising_department_id=user.department_id)
-        if user.role == Role.ENTERPRISE:
+        if policy.is_enterprise(user):
             return self.filter(pk=user.enterprise_id) if user.enterprise_id else self.none()
-        if user.role == Role.LEADER:
+        if policy.is_leader(user):
             cond = Q(pk__in=[])
             if user.township_id:
                 cond |= Q(township_id=user.township_id)

@@ -13,22 +13,34 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from accounts.models import User
+from accounts.permissions import StepPermission
 from enterprises.models import Enterprise
-from inspections.models import ChecklistItem, Inspection
 
 from .export import XLSX_CONTENT_TYPE, ledger_response
 from .filters import HazardFilter
-from .models import STEP_ROLES, Evidence, Hazard, HazardEvent, Level, may_take_step
+from .models import Evidence, Hazard, HazardEvent, Level
 from .photos import PhotoListField, PhotoSerializerMixin
+from .serializers import (
+    ErrorDetailSerializer,
+    EvidenceSerializer,
+    HazardEventSerializer,
+    HazardSerializer,
+)
 
 # --- fields ---------------------------------------------------------------------------
+
+
+def _related(field: str):
+    """The model a Hazard foreign key points to. The ledger refers to inspections by
+    string ("inspections.Inspection"): it sits below them and must not import them
+    (docs/architecture.md, "Apps and floors")."""
+    return Hazard._meta.get_field(field).related_model
 
 
 class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -38,116 +50,13 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
-# --- output ---------------------------------------------------------------------------
-
-
-class HazardSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    responsible_person_name = serializers.CharField(
-        source="responsible_person.name", read_only=True
-    )
-    responsible_leader_name = serializers.CharField(
-        source="responsible_leader.name", read_only=True
-    )
-    is_overdue = serializers.BooleanField(read_only=True)
-    escalated = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Hazard
-        fields = [
-            "id",
-            "code",
-            "enterprise",
-            "enterprise_name",
-            "inspection",
-            "title",
-            "description",
-            "location",
-            "category",
-            "level",
-            "basis",
-            "major_by_standard",
-            "standard_item",
-            "measures",
-            "responsible_person",
-            "responsible_person_name",
-            "responsible_leader",
-            "responsible_leader_name",
-            "deadline",
-            "funds",
-            "emergency_plan",
-            "state",
-            "failed_reviews",
-            "reviews",
-            "is_overdue",
-            "escalated",
-            "created_at",
-            "closed_at",
-        ]
-        read_only_fields = fields
-
-
-class HazardEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.name", read_only=True, allow_null=True)
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
-    class Meta:
-        model = HazardEvent
-        fields = [
-            "id",
-            "kind",
-            "actor",
-            "actor_name",
-            "from_state",
-            "to_state",
-            "note",
-            "data",
-            "evidence",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class EvidenceSerializer(serializers.ModelSerializer):
-    # Never the storage URL: photos are served only by the scoped file view.
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Evidence
-        fields = [
-            "id",
-            "hazard",
-            "event",
-            "phase",
-            "content_type",
-            "size",
-            "width",
-            "height",
-            "sha256",
-            "captured_at",
-            "uploaded_by",
-            "uploaded_at",
-            "url",
-        ]
-        read_only_fields = fields
-
-    def get_url(self, obj: Evidence) -> str:
-        return reverse(
-            "api:evidence-file", kwargs={"pk": obj.pk}, request=self.context.get("request")
-        )
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 # --- input ----------------------------------------------------------------------------
 
 
 class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     enterprise = VisiblePrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     inspection = VisiblePrimaryKeyRelatedField(
-        queryset=Inspection.objects.all(), required=False, allow_null=True
+        queryset=_related("inspection").objects.all(), required=False, allow_null=True
     )
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True)
@@ -157,7 +66,7 @@ class HazardCreateSerializer(PhotoSerializerMixin, serializers.ModelSerializer):
     )
     before = PhotoListField(help_text=_("整改前照片（multipart，可多张）"))
     standard_item = serializers.PrimaryKeyRelatedField(
-        queryset=ChecklistItem.objects.filter(major_by_standard=True, is_active=True),
+        queryset=_related("standard_item").objects.filter(major_by_standard=True, is_active=True),
         required=False,
         allow_null=True,
         help_text=_("判定标准条目：按判定标准为重大事故隐患的检查项（等级随之为重大）"),
@@ -248,26 +157,6 @@ class LevelSerializer(serializers.Serializer):
 # --- views ----------------------------------------------------------------------------
 
 
-class HazardPermission(permissions.BasePermission):
-    """Reads: anyone signed in (the queryset applies the scope). Registration: an
-    inspector, the bureau, or an enterprise user for its own enterprise."""
-
-    message = _("只有检查员、安监局或企业用户可以登记隐患。")
-
-    def has_permission(self, request, view) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        action = getattr(view, "action", None)
-        step = "register" if action == "create" else action
-        if step not in STEP_ROLES:
-            return True
-        if not may_take_step(request.user, step):
-            # A role that may never take this step is refused before the body is read.
-            self.message = STEP_ROLES[step][1]
-            return False
-        return True
-
-
 class FallbackToJSONMixin:
     """Downloads answer any Accept header; their errors are still JSON."""
 
@@ -326,7 +215,17 @@ class HazardViewSet(
     edited in place or deleted; state changes only through the transition actions."""
 
     serializer_class = HazardSerializer
-    permission_classes = [HazardPermission]
+    # A role that may never take a step is refused (403) before the body is read.
+    permission_classes = [
+        StepPermission(
+            create="hazards.register",
+            submit="hazards.submit",
+            review="hazards.review",
+            extend="hazards.extend",
+            void="hazards.void",
+            level="hazards.change_level",
+        )
+    ]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = HazardFilter
@@ -477,6 +376,7 @@ class EvidenceViewSet(FallbackToJSONMixin, mixins.RetrieveModelMixin, viewsets.G
     """Evidence photos, scoped exactly like their hazards."""
 
     serializer_class = EvidenceSerializer
+    permission_classes = [StepPermission(read="hazards.download_evidence")]
     binary_actions = ("file",)
 
     def get_queryset(self):

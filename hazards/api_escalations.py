@@ -16,25 +16,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts.permissions import StepPermission
 
 from .filters import IdFilter
 from .models import Escalation
 
 
 def escalations_visible_to(user) -> QuerySet[Escalation]:
-    """Escalations in the user's scope: bureau all, a leader his own, others none."""
-    qs = Escalation.objects.select_related("hazard")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if user.role == Role.BUREAU or user.is_superuser:
-        return qs
-    if user.role == Role.LEADER:
-        return qs.filter(leader_id=user.pk)
-    return qs.none()
+    """Escalations in the user's scope (``Escalation.objects.visible_to``), with their hazards."""
+    return Escalation.objects.visible_to(user).select_related("hazard")
 
 
 class EscalationSerializer(serializers.ModelSerializer):
@@ -118,6 +110,15 @@ class EscalationFilter(django_filters.FilterSet):
 )
 class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = EscalationSerializer
+    # Looked up first: an escalation out of scope is 404 for every role, then the
+    # policy refuses the wrong role or a leader it is not addressed to (403).
+    permission_classes = [
+        StepPermission(
+            acknowledge="hazards.acknowledge_escalation",
+            resolve="hazards.resolve_escalation",
+            scope_first=True,
+        )
+    ]
     filterset_class = EscalationFilter
     ordering_fields = ["created_at", "round"]
 
@@ -141,8 +142,6 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         escalation = self.get_object()
-        if escalation.leader_id != request.user.pk:
-            raise PermissionDenied(_("只有被督办的责任领导可以签收。"))
         data = self._validated(AcknowledgeSerializer, request)
         escalation.acknowledge(by=request.user, note=data["note"])
         return self._fresh(escalation.pk)
@@ -156,8 +155,6 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         escalation = self.get_object()
-        if request.user.role != Role.BUREAU and not request.user.is_superuser:
-            raise PermissionDenied(_("只有安监局可以作出追责处理。"))
         data = self._validated(ResolveSerializer, request)
         escalation.resolve(by=request.user, outcome=data["outcome"], note=data["note"])
         return self._fresh(escalation.pk)

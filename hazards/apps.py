@@ -10,7 +10,8 @@ class HazardsConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        # The policy registers this app's steps with rules; receivers connect signals.
+        from . import policy, receivers  # noqa: F401
 
         # Pillow's own bomb guard, for every image this process opens (evidence checks
         # its bound from the header first; reports and notices open stored photos).

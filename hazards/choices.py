@@ -44,3 +44,19 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("升级督办")
     ESCALATION_ACKNOWLEDGED = "escalation_acknowledged", _("责任领导签收")
     ESCALATION_RESOLVED = "escalation_resolved", _("追责处理")
+
+
+class EscalationState(models.TextChoices):
+    OPEN = "open", _("待签收")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+    RESOLVED = "resolved", _("已处理")
+
+
+class Outcome(models.TextChoices):
+    """Accountability outcomes of an escalation (追责结果)."""
+
+    INTERVIEW = "interview", _("约谈")
+    CRITICISM = "criticism", _("通报批评")
+    FINE = "fine", _("罚款")
+    SUSPENSION = "suspension", _("停产整顿")
+    OTHER = "other", _("其他")

@@ -23,12 +23,13 @@ and nothing else — no hazard, no actor, no time, no database. Two ways on from
   microseconds each, half a minute over a million hazards).
 
 ``hazard`` and ``by`` may be instances or ids (``by=None``: the system, e.g. the
-sweep). The payloads are the ledger's record: the transitions in ``hazards/models.py``,
-the escalation sweep and ``seed_bulk`` all write these and only these, and
+sweep). The payloads are the ledger's record: the transitions in
+``hazards/models/workflow.py`` and ``escalations.py``, the escalation sweep and
+``seed_bulk`` all write these and only these, and
 ``tests/hazards/test_events.py`` drives each real step and compares.
 
 This module imports no model at import time (``HazardEvent`` is looked up when a draft
-is built), so ``hazards/models.py`` may import it at module level.
+is built), so the ``hazards/models`` package may import it at module level.
 """
 
 from __future__ import annotations

@@ -5,31 +5,23 @@ form next to the field it names (``add_model_errors``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import leaders_near, responsible_people
 from enterprises.models import Enterprise
 
 from .models import Escalation, Hazard, Level, local_today
 from .photos import PhotoField, PhotoFormMixin
-
-# The rectification period offered when the form opens: general hazards are usually
-# given 15 days; a major one needs a treatment plan (五落实) and gets 60. The same
-# convention as the inspector's checklist pages.
-DEFAULT_DEADLINE_DAYS = {Level.GENERAL: 15, Level.MAJOR: 60}
+from .plan import default_deadline, plan_errors
 
 REQUIRED = _("此项为必填项。")
 BAD_DATE = _("请输入有效的日期，例如 2026-05-01。")
-
-
-def default_deadline(level: str, *, today: dt.date | None = None) -> dt.date:
-    return (today or local_today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS[Level(level)])
 
 
 def add_model_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -96,10 +88,11 @@ class ReviewForm(PhotoFormMixin, forms.Form):
     new_deadline = _date(_("新的整改期限"), required=False)
     evidence = PhotoField(label=_("复查照片（可选）"))
 
-    def __init__(self, *args, hazard: Hazard | None = None, **kwargs):
+    def __init__(self, *args, may_pass: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if hazard is not None and hazard.state != "pending_review":
-            # Still rectifying: an on-site re-check can only find it not yet done.
+        if not may_pass:
+            # Not submitted yet (hazards.pass_review refuses): an on-site re-check can
+            # only find it not yet done.
             self.fields["result"].choices = [("fail", _("不合格，退回整改"))]
             self.fields["result"].initial = "fail"
         self.fields["new_deadline"].widget.attrs["min"] = local_today().isoformat()
@@ -227,23 +220,9 @@ class HazardForm(PhotoFormMixin, forms.ModelForm):
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
-        self.fields["responsible_person"].queryset = User.objects.filter(
-            role=Role.ENTERPRISE, enterprise=enterprise, is_active=True
-        ).order_by("display_name", "pk")
+        self.fields["responsible_person"].queryset = responsible_people(enterprise)
         # The enterprise's own leader first, then its township's, then the rest.
-        self.fields["responsible_leader"].queryset = (
-            User.objects.filter(role=Role.LEADER, is_active=True)
-            .select_related("enterprise", "township")
-            .annotate(
-                near=Case(
-                    When(enterprise=enterprise, then=Value(0)),
-                    When(township_id=enterprise.township_id, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("near", "display_name", "pk")
-        )
+        self.fields["responsible_leader"].queryset = leaders_near(enterprise)
         self.fields["responsible_person"].empty_label = _("请选择")
         self.fields["responsible_leader"].empty_label = _("请选择")
         self.fields["category"].choices = [("", _("请选择")), *self.fields["category"].choices[1:]]
@@ -269,9 +248,7 @@ class HazardForm(PhotoFormMixin, forms.ModelForm):
             people = list(self.fields["responsible_person"].queryset[:2])
             if len(people) == 1:
                 self.initial.setdefault("responsible_person", people[0].pk)
-            own_leaders = list(
-                User.objects.filter(role=Role.LEADER, is_active=True, enterprise=enterprise)[:2]
-            )
+            own_leaders = list(leaders_near(enterprise).filter(near=0)[:2])
             if len(own_leaders) == 1:
                 self.initial.setdefault("responsible_leader", own_leaders[0].pk)
 
@@ -279,8 +256,9 @@ class HazardForm(PhotoFormMixin, forms.ModelForm):
         funds = self.cleaned_data.get("funds")
         if funds is None:
             return Decimal("0")
-        if funds < 0:
-            raise ValidationError(_("整改资金不能为负数。"))
+        errors = plan_errors({"funds": funds})
+        if errors:
+            raise ValidationError(errors["funds"])
         return funds
 
     def plan(self) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import Notification, NotificationKind
 
 
@@ -11,8 +12,9 @@ def notify_submitted(hazard_id: int) -> None:
     from .models import Hazard
 
     hazard = Hazard.objects.select_related("enterprise").get(pk=hazard_id)
-    # The inspector who logged it gets to know that it awaits re-inspection.
-    if hazard.created_by_id and hazard.created_by.role in ("inspector", "bureau"):
+    # The inspector who logged it gets to know that it awaits re-inspection (he, or the
+    # bureau's officer who logged it, is one who may review it).
+    if hazard.created_by_id and policy.role_allows("hazards.review", hazard.created_by):
         Notification.objects.create(
             recipient_id=hazard.created_by_id,
             kind=NotificationKind.SUBMITTED,

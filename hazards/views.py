@@ -22,12 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Role
-from accounts.permissions import has_role
+from accounts import policy
 from config.errors import InvalidTransition
 from enterprises.models import Enterprise
 
-from .api_escalations import escalations_visible_to
 from .filters import HazardFilter
 from .forms import (
     AcknowledgeForm,
@@ -40,15 +38,7 @@ from .forms import (
     VoidForm,
     add_model_errors,
 )
-from .models import (
-    OPEN_STATES,
-    STEP_ROLES,
-    Escalation,
-    Evidence,
-    Hazard,
-    HazardEvent,
-    may_take_step,
-)
+from .models import Escalation, Evidence, Hazard, HazardEvent
 
 PAGE_SIZE = 25
 
@@ -113,7 +103,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
     shown = [f for f in FILTER_FIELDS if f in form.fields]
-    if request.user.role == Role.ENTERPRISE:
+    if policy.is_enterprise(request.user):  # one enterprise: nothing to break down
         shown = [f for f in shown if f not in SCOPE_FIELDS]
     active = sum(1 for name in shown if request.GET.getlist(name) not in ([], [""]))
     enterprise = None
@@ -135,7 +125,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "enterprise": enterprise,
             "sorts": SORTS,
             "sort": request.GET.get("ordering", ""),
-            "can_register": has_role(request.user, Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE),
+            "can_register": policy.role_allows("hazards.register", request.user),
         },
     )
 
@@ -161,19 +151,19 @@ def _hazard_or_404(request: HttpRequest, pk: int) -> Hazard:
     )
 
 
+# The hazard page's actions and the policy's steps they take (hazards/policy.py).
+HAZARD_STEPS = {
+    "submit": "hazards.submit",
+    "review": "hazards.review",
+    "extend": "hazards.extend",
+    "void": "hazards.void",
+}
+
+
 def allowed_actions(user, hazard: Hazard) -> set[str]:
     """The actions offered on the hazard's page: exactly those its transition
-    methods would accept from this user now."""
-    actions: set[str] = set()
-    if hazard.can_submit(user):
-        actions.add("submit")
-    if hazard.can_review(user):
-        actions.add("review")
-    if hazard.state in OPEN_STATES and has_role(user, Role.INSPECTOR, Role.BUREAU):
-        actions.add("extend")
-    if hazard.state in OPEN_STATES and has_role(user, Role.BUREAU):
-        actions.add("void")
-    return actions
+    methods would accept from this user now (the same policy answers both)."""
+    return policy.allowed(user, hazard, HAZARD_STEPS)
 
 
 ACTION_FORMS = {
@@ -197,12 +187,13 @@ def _render_detail(
     request: HttpRequest, hazard: Hazard, *, bound: dict | None = None, status: int = 200
 ) -> HttpResponse:
     actions = allowed_actions(request.user, hazard)
+    may_pass = policy.decide("hazards.pass_review", request.user, hazard).allowed
     action_forms = {}
     for name in actions:
         if bound and name in bound:
             action_forms[name] = bound[name]
         elif name == "review":
-            action_forms[name] = ReviewForm(hazard=hazard)
+            action_forms[name] = ReviewForm(may_pass=may_pass)
         else:
             action_forms[name] = ACTION_FORMS[name]()
     photos = list(Evidence.objects.filter(hazard=hazard).order_by("uploaded_at", "pk"))
@@ -230,6 +221,7 @@ def _render_detail(
             "escalations": escalations,
             "my_escalation": my_escalation,
             "forms": action_forms,
+            "may_pass": may_pass,
             "open_form": next(iter(bound)) if bound else "",
         },
         status=status,
@@ -248,12 +240,13 @@ def _act(request: HttpRequest, pk: int, name: str, perform, success: str) -> Htt
     ``perform(hazard, form)`` calls the model's transition method. A form that does
     not parse comes back with its errors; an action the hazard's state or the user's
     role does not allow comes back as a message on the hazard's page."""
-    if not may_take_step(request.user, name):
-        # A role that may never take this step: 403, before the hazard is even looked up.
-        raise PermissionDenied(STEP_ROLES[name][1])
+    # A role that may never take this step: 403, before the hazard is even looked up.
+    policy.require_role(HAZARD_STEPS[name], request.user)
     hazard = _hazard_or_404(request, pk)
     form_class = ACTION_FORMS[name]
-    kwargs = {"hazard": hazard} if name == "review" else {}
+    kwargs = {}
+    if name == "review":
+        kwargs["may_pass"] = policy.decide("hazards.pass_review", request.user, hazard).allowed
     form = form_class(request.POST, request.FILES, **kwargs)
     if not form.is_valid():
         if name not in allowed_actions(request.user, hazard):
@@ -324,9 +317,8 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     """Register a hazard: an inspector or the bureau picks an enterprise in scope
     first; an enterprise user reports one of its own (自查自报)."""
     user = request.user
-    if not has_role(user, Role.INSPECTOR, Role.BUREAU, Role.ENTERPRISE):
-        raise PermissionDenied
-    if user.role == Role.ENTERPRISE:
+    policy.require_role("hazards.register", user)
+    if policy.is_enterprise(user):  # 自查自报: always its own enterprise
         if not user.enterprise_id:
             raise PermissionDenied
         enterprise = user.enterprise
@@ -357,7 +349,11 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                 return redirect("hazard-detail", pk=hazard.pk)
     else:
         form = HazardForm(enterprise=enterprise)
-    return render(request, "hazards/new.html", {"form": form, "enterprise": enterprise})
+    return render(
+        request,
+        "hazards/new.html",
+        {"form": form, "enterprise": enterprise, "self_report": policy.is_enterprise(user)},
+    )
 
 
 # --- escalations (督办) ----------------------------------------------------------------------
@@ -370,8 +366,7 @@ ESCALATION_TABS = [
 
 
 def _escalation_user(request: HttpRequest) -> None:
-    if not has_role(request.user, Role.LEADER, Role.BUREAU):
-        raise PermissionDenied
+    policy.require_role("hazards.view_escalations", request.user)
 
 
 @login_required
@@ -382,7 +377,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("state", "active")
     if tab not in dict(ESCALATION_TABS):
         tab = "active"
-    qs = escalations_visible_to(request.user).select_related("hazard__enterprise", "leader")
+    qs = Escalation.objects.visible_to(request.user).select_related("hazard__enterprise", "leader")
     Esc = Escalation.EscalationState
     if tab == "active":
         qs = qs.filter(state__in=[Esc.OPEN, Esc.ACKNOWLEDGED])
@@ -397,7 +392,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 def _escalation_or_404(request: HttpRequest, pk: int) -> Escalation:
     _escalation_user(request)
     return get_object_or_404(
-        escalations_visible_to(request.user).select_related(
+        Escalation.objects.visible_to(request.user).select_related(
             "hazard__enterprise",
             "hazard__responsible_person",
             "hazard__responsible_leader",
@@ -408,13 +403,16 @@ def _escalation_or_404(request: HttpRequest, pk: int) -> Escalation:
     )
 
 
+ESCALATION_STEPS = {
+    "acknowledge": "hazards.acknowledge_escalation",
+    "resolve": "hazards.resolve_escalation",
+}
+ESCALATION_FORMS = {"acknowledge": AcknowledgeForm, "resolve": ResolveForm}
+
+
 def _escalation_forms(user, esc: Escalation) -> dict:
-    out = {}
-    if esc.state == Escalation.EscalationState.OPEN and esc.leader_id == user.pk:
-        out["acknowledge"] = AcknowledgeForm
-    if esc.state != Escalation.EscalationState.RESOLVED and has_role(user, Role.BUREAU):
-        out["resolve"] = ResolveForm
-    return out
+    allowed = policy.allowed(user, esc, ESCALATION_STEPS)
+    return {name: form for name, form in ESCALATION_FORMS.items() if name in allowed}
 
 
 def _render_escalation(request: HttpRequest, esc: Escalation, bound: dict | None = None):
@@ -435,8 +433,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _esc_act(request: HttpRequest, pk: int, name: str, form_class, perform, success: str):
-    if not may_take_step(request.user, name):
-        raise PermissionDenied(STEP_ROLES[name][1])
+    policy.require_role(ESCALATION_STEPS[name], request.user)
     esc = _escalation_or_404(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():

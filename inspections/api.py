@@ -1,6 +1,7 @@
-"""Inspections API: checklists, campaigns, inspections, their items, follow-up visits
-and the rectification notice. Every lookup goes through ``visible_to`` (docs/architecture.md, "Reads"):
-an inspection out of scope is a 404, exactly like a missing one. Writes call the
+"""Inspections API: inspections, their items, follow-up visits and the rectification
+notice (checklists and campaigns are in ``api_checklists.py``). Every lookup goes through
+``visible_to`` (docs/architecture.md, "Reads"): an inspection out of scope is a 404,
+exactly like a missing one. Writes call the
 model's transition methods; serializers only validate and shape."""
 
 from __future__ import annotations
@@ -8,32 +9,28 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from accounts import policy
 from accounts.models import User
-from accounts.permissions import IsBureauOrReadOnly, IsInspectorOrBureau
-from config.errors import InvalidTransition
-from enterprises.models import Enterprise, Industry, Township
+from accounts.permissions import StepPermission
+from enterprises.models import Enterprise
 from hazards.models import Hazard, Level, State
 from hazards.photos import PhotoListField, PhotoSerializerMixin
 
+from .api_checklists import ITEM_TEXT_FIELDS
 from .models import (
-    PROGRESS_FIELDS,
     Campaign,
-    ChecklistItem,
     ChecklistTemplate,
     Inspection,
     InspectionItem,
     InspectionKind,
-    InspectionStatus,
     ItemResult,
     ReviewResult,
 )
@@ -47,176 +44,6 @@ WRITE_ERRORS = {
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-# --- checklists ------------------------------------------------------------------------
-
-
-# What a checklist item says; an inspection item carries a copy of the same fields.
-ITEM_TEXT_FIELDS = [
-    "code",
-    "section",
-    "text",
-    "hazard_title",
-    "category",
-    "major_by_standard",
-    "basis",
-    "suggested_measures",
-    "order",
-]
-
-
-class ChecklistItemSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ChecklistItem
-        # A major-by-standard item also names its 判定标准, 文号 and article.
-        fields = ["id", *ITEM_TEXT_FIELDS, "standard", "standard_number", "article"]
-
-
-class ChecklistTemplateSerializer(serializers.ModelSerializer):
-    items = ChecklistItemSerializer(many=True, read_only=True, source="active_items")
-
-    class Meta:
-        model = ChecklistTemplate
-        fields = ["id", "key", "industry", "sub_industry", "base", "name", "description", "items"]
-
-
-@extend_schema(tags=["checklists"])
-class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
-    """Active checklist templates with their own active items (filters: ``industry``,
-    ``sub_industry``); a sub-industry's template names its ``base``, whose items an
-    inspection copies first."""
-
-    serializer_class = ChecklistTemplateSerializer
-    permission_classes = [IsAuthenticated]
-    filterset_fields = ["industry", "sub_industry"]
-    ordering_fields = ["industry", "name"]
-
-    def get_queryset(self):
-        items = ChecklistItem.objects.filter(is_active=True).order_by("order", "code")
-        return ChecklistTemplate.objects.active().prefetch_related(
-            Prefetch("items", queryset=items, to_attr="active_items")
-        )
-
-
-# --- campaigns -------------------------------------------------------------------------
-
-
-class CampaignProgressSerializer(serializers.Serializer):
-    enterprises_total = serializers.IntegerField()
-    enterprises_inspected = serializers.IntegerField()
-    inspections_count = serializers.IntegerField()
-    hazards_found = serializers.IntegerField()
-    hazards_remediated = serializers.IntegerField()
-    hazards_overdue = serializers.IntegerField()
-    remediation_rate = serializers.FloatField(allow_null=True)
-
-
-class CampaignSerializer(serializers.ModelSerializer):
-    industries = serializers.MultipleChoiceField(choices=Industry.choices, required=False)
-    townships = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Township.objects.all(), required=False
-    )
-    progress = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Campaign
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "industries",
-            "townships",
-            "starts_on",
-            "ends_on",
-            "description",
-            "progress",
-            "created_at",
-        ]
-        read_only_fields = ["created_at"]
-
-    @extend_schema_field(CampaignProgressSerializer)
-    def get_progress(self, obj: Campaign) -> dict:
-        data = {f: getattr(obj, f, 0) for f in PROGRESS_FIELDS}
-        found = data["hazards_found"]
-        data["remediation_rate"] = round(data["hazards_remediated"] / found, 4) if found else None
-        return data
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["industries"] = sorted(data["industries"])
-        return data
-
-    def validate(self, attrs):
-        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
-        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": [_("结束日期不能早于开始日期。")]})
-        return attrs
-
-    def create(self, validated_data):
-        industries = validated_data.pop("industries", [])
-        townships = validated_data.pop("townships", [])
-        campaign = Campaign.objects.create(**validated_data)
-        campaign.set_industries(industries)
-        campaign.townships.set(townships)
-        return campaign
-
-    def update(self, instance, validated_data):
-        industries = validated_data.pop("industries", None)
-        townships = validated_data.pop("townships", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save()
-        if industries is not None:
-            instance.set_industries(industries)
-        if townships is not None:
-            instance.townships.set(townships)
-        return instance
-
-
-@extend_schema(tags=["campaigns"])
-class CampaignViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Campaigns (专项整治 / 安全生产大检查) with progress counted within the caller's scope.
-    Read: anyone signed in; write: the bureau."""
-
-    serializer_class = CampaignSerializer
-    permission_classes = [IsBureauOrReadOnly]
-    filterset_fields = ["kind"]
-    ordering_fields = ["starts_on", "ends_on", "name"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return Campaign.objects.with_progress(user=self.request.user).prefetch_related(
-            "sectors", "townships"
-        )
-
-    def perform_create(self, serializer):
-        serializer.save(created_by=self.request.user)
-
-    def _respond(self, campaign: Campaign, code: int) -> Response:
-        fresh = self.get_queryset().get(pk=campaign.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
-        return self._respond(serializer.instance, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(
-            self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return self._respond(serializer.instance, status.HTTP_200_OK)
 
 
 # --- inspections -----------------------------------------------------------------------
@@ -405,7 +232,17 @@ class InspectionViewSet(
     """Inspections in the caller's scope (inspectors and the bureau)."""
 
     serializer_class = InspectionSerializer
-    permission_classes = [IsInspectorOrBureau]
+    permission_classes = [
+        StepPermission(
+            "inspections.view",
+            read="inspections.view",
+            create="inspections.start",
+            partial_update="inspections.edit",
+            finalize="inspections.finalize",
+            item="inspections.record_item",
+            follow_up_review="inspections.follow_up",
+        )
+    ]
     filterset_fields = ["enterprise", "kind", "status", "campaign", "original"]
     ordering_fields = ["inspected_on", "created_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -450,8 +287,7 @@ class InspectionViewSet(
     def partial_update(self, request, pk=None):
         """Edit a draft (409 once finalized)."""
         inspection = self.get_object()
-        if inspection.status != InspectionStatus.DRAFT:
-            raise InvalidTransition(_("检查已定稿，不能修改；如需更正，请通过隐患整改流程办理。"))
+        policy.require("inspections.edit", request.user, inspection)
         serializer = InspectionUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         inspection.edit(by=request.user, **serializer.validated_data)
@@ -494,10 +330,7 @@ class InspectionViewSet(
         inspection = self.get_object()
         item = get_object_or_404(inspection.items.select_related("hazard"), pk=item_id)
         if request.method == "PATCH":
-            if inspection.status != InspectionStatus.DRAFT:
-                raise InvalidTransition(
-                    _("检查已定稿，不能修改；如需更正，请通过隐患整改流程办理。")
-                )
+            policy.require("inspections.record_item", request.user, inspection)
             serializer = ItemRecordSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
@@ -518,8 +351,7 @@ class InspectionViewSet(
     # --- follow-up visits -------------------------------------------------------------
     def _follow_up(self) -> Inspection:
         inspection = self.get_object()
-        if inspection.original_id is None:
-            raise InvalidTransition(_("这不是复查检查，没有原检查的隐患。"))
+        policy.require("inspections.view_follow_up", self.request.user, inspection)
         return inspection
 
     @extend_schema(responses={200: FollowUpHazardSerializer(many=True), **WRITE_ERRORS})
@@ -577,10 +409,7 @@ class InspectionViewSet(
         from .notice import render_notice
 
         inspection = self.get_object()
-        if inspection.status != InspectionStatus.FINALIZED:
-            raise InvalidTransition(_("检查定稿后才能出具责令限期整改指令书。"))
-        if not inspection.notice_number:
-            raise InvalidTransition(_("本次检查未发现隐患，无需出具责令限期整改指令书。"))
+        policy.require("inspections.print_notice", request.user, inspection)
         pdf = render_notice(inspection)
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"notice-{inspection.notice_year}-{inspection.notice_seq:04d}.pdf"

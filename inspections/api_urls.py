@@ -3,7 +3,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import CampaignViewSet, ChecklistViewSet, InspectionViewSet
+from .api import InspectionViewSet
+from .api_checklists import CampaignViewSet, ChecklistViewSet
 
 router = SimpleRouter()
 router.register("inspections", InspectionViewSet, basename="inspection")

@@ -8,7 +8,6 @@ page of 30 cards costs the same number of queries as one of 10.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -17,15 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from hazards.models import Category, Level, local_today
 from hazards.photos import PhotoField, PhotoFormMixin
+from hazards.plan import default_deadline, failed_review_errors, plan_errors
 
-from .models import DEFAULT_DEADLINE_DAYS, InspectionKind, ItemResult, ReviewResult
+from .models import InspectionKind, ItemResult, ReviewResult
 
 # Model error keys that a form shows under another field.
 FIELD_ALIASES = {"before": "photos", "evidence": "photos", "new_deadline": "new_deadline"}
-
-
-def default_deadline(level: str) -> dt.date:
-    return local_today() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS[Level(level)])
 
 
 def colleague_label(user) -> str:
@@ -151,22 +147,10 @@ class HazardPlanMixin(PhotoFormMixin, forms.Form):
         self.fields["deadline"].initial = default_deadline(Level.MAJOR)
 
     def clean_plan(self, cleaned: dict) -> None:
-        missing = {
-            "responsible_person": _("请指定整改责任人。"),
-            "responsible_leader": _("请指定责任领导。"),
-            "measures": _("请填写整改措施。"),
-        }
-        for field, message in missing.items():
-            if field in cleaned and not cleaned.get(field):
-                self.add_error(field, message)
-        if (
-            cleaned.get("level") == Level.MAJOR
-            and not (cleaned.get("emergency_plan") or "").strip()
-        ):
-            self.add_error("emergency_plan", _("重大隐患必须制定应急预案。"))
-        deadline = cleaned.get("deadline")
-        if deadline and deadline < local_today():
-            self.add_error("deadline", _("整改期限不能早于今天。"))
+        """The five-point plan check of the ledger (hazards/plan.py) on what parsed."""
+        values = {key: cleaned[key] for key in PLAN_FIELDS if key in cleaned}
+        for field, messages in plan_errors(values).items():
+            self.add_error(field, messages)
 
     def plan_fields(self) -> dict:
         data = self.cleaned_data
@@ -404,11 +388,10 @@ class FollowUpForm(FormErrorsMixin, PhotoFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("result") == ReviewResult.FAIL:
-            if not (cleaned.get("comment") or "").strip():
-                self.add_error("comment", _("复查不合格时必须填写复查意见。"))
-            day = cleaned.get("new_deadline")
-            if "new_deadline" in cleaned and day is None:
-                self.add_error("new_deadline", _("复查不合格时必须重新确定整改期限。"))
-            elif day and day < local_today():
-                self.add_error("new_deadline", _("整改期限不能早于今天。"))
+            # The ledger's own check (hazards/plan.py); a field that did not parse has
+            # its error already.
+            errors = failed_review_errors(cleaned.get("comment"), cleaned.get("new_deadline"))
+            for field, messages in errors.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
         return cleaned

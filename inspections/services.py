@@ -9,12 +9,11 @@ notice has been issued, so nothing may be added to it afterwards.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from config.errors import InvalidTransition
+from accounts import policy
 from hazards.models import Hazard
 
-from .models import Inspection, _is_inspector
+from .models import Inspection
 
 
 @transaction.atomic
@@ -27,9 +26,7 @@ def log_hazard(inspection: Inspection, *, by, before: list | None = None, **fiel
     locked = (
         Inspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
     )
-    if not _is_inspector(by):
-        raise InvalidTransition(_("只有检查员或安监局可以登记检查发现的隐患。"))
-    Inspection._guard_draft(locked)
+    policy.require("inspections.log_hazard", by, locked)
     return Hazard.register(
         by=by, enterprise=locked.enterprise, inspection=locked, before=before, **fields
     )

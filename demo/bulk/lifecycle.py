@@ -24,6 +24,7 @@ from accounts.models import NotificationKind
 from hazards import events
 from hazards.events import EventDraft
 from hazards.models import Escalation, State
+from hazards.predicates import is_overdue
 from hazards.sweeps.escalate import escalation_message, escalation_reason
 
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -173,7 +174,8 @@ class Lifecycle:
             (h.by, events.created(title=h.title, level=h.level, deadline=h.deadline), h.created)
         )
         rounds = self._failures(h, life)
-        if planned == RECTIFYING and life.deadline < self.today and rng.random() < 0.45:
+        # Planned to stay rectifying and already overdue: some get an extension.
+        if is_overdue(planned, life.deadline, self.today) and rng.random() < 0.45:
             self._extension(h, life)
         elif planned in (PENDING, CLOSED):
             self._submission(h, life, close=planned == CLOSED)

@@ -26,6 +26,7 @@ from accounts.models import Notification, User
 from dashboard.tally import rebuild_tally
 from enterprises.models import Enterprise
 from hazards.models import Category, Escalation, Hazard, HazardCodeCounter, HazardEvent, Level
+from hazards.predicates import is_overdue
 from inspections.models import Inspection
 
 from . import county as county_mod
@@ -33,7 +34,6 @@ from .copy import Ids, Writer
 from .lifecycle import (
     ESCALATION_COLUMNS,
     NOTIFICATION_COLUMNS,
-    RECTIFYING,
     TZ,
     Lifecycle,
     Registered,
@@ -344,7 +344,7 @@ class BulkLoad:
                 ev.add((event_id, hazard_id, actor, *draft, at))
                 event_id += 1
             self.stats[lived.state] += 1
-            if lived.state == RECTIFYING and lived.deadline < self.today:
+            if is_overdue(lived.state, lived.deadline, self.today):
                 self.stats["overdue"] += 1
             if lived.escalation_round:
                 self.stats["escalated"] += 1

@@ -6,6 +6,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from accounts import policy
+from accounts.models import Role
+
 ROLES = [
     "anon",
     "bureau",
@@ -16,6 +19,18 @@ ROLES = [
     "leader_a",
     "leader_other",
 ]
+# Each actor's role: the key of the policy's role tables.
+ACTOR_ROLES = {
+    "bureau": Role.BUREAU,
+    "inspector": Role.INSPECTOR,
+    "inspector_other": Role.INSPECTOR,
+    "owner": Role.ENTERPRISE,
+    "peer": Role.ENTERPRISE,
+    "leader_a": Role.LEADER,
+    "leader_other": Role.LEADER,
+}
+# The actors to whom enterprise A's objects are out of scope (the matrix world).
+UNSEEN = frozenset({"inspector_other", "peer", "leader_other"})
 SKIP_PREFIXES = ("admin/", "i18n/", "api/schema/", "api/docs/", "api/redoc/", "static/")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -103,3 +118,31 @@ def call(client: Client, method: str, url: str) -> int:
     if url.startswith("/api/"):
         return getattr(client, method)(url, data="{}", content_type="application/json").status_code
     return getattr(client, method)(url, data={}).status_code
+
+
+def step(
+    permission: str,
+    ok: int,
+    *,
+    page: bool = False,
+    unseen: frozenset[str] = frozenset(),
+    scope_first: bool = False,
+) -> tuple[int, ...]:
+    """The expected row of a route that takes a policy step: who may take it comes from
+    the policy's role table (one place), the rest is this matrix's own spec.
+
+    Anonymous: 302 to the login page (``page``) or 401. A role the table does not list
+    for ``permission``: 403 — after the lookup when ``scope_first`` (an actor in
+    ``unseen`` then gets 404 whatever his role). A listed role: 404 for an actor in
+    ``unseen``, else ``ok`` (an empty body's 400, a re-rendered form's 200 …).
+    """
+    allowed = policy.roles(permission)
+    row = [302 if page else 401]
+    for actor in ROLES[1:]:
+        if actor in unseen and (scope_first or ACTOR_ROLES[actor] in allowed):
+            row.append(404)
+        elif ACTOR_ROLES[actor] not in allowed:
+            row.append(403)
+        else:
+            row.append(ok)
+    return tuple(row)

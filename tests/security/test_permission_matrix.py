@@ -12,6 +12,11 @@ How to read a row: the expected status for
     anon, bureau, inspector, inspector_other, owner, peer, leader_a, leader_other
 Rules it encodes: out-of-scope reads are 404 (like a missing object); a role that may
 never take a step gets 403; anonymous API calls 401; anonymous pages redirect to login.
+
+A route that takes a policy step is written ``step("hazards.void", 400, unseen=UNSEEN)``
+(tests/security/matrix.py): which roles get past the 403 comes from the policy's role
+table, the one place that says it; who is out of scope and what an allowed call gets
+are this table's own expectations.
 """
 
 import io
@@ -21,8 +26,12 @@ from openpyxl import load_workbook
 
 from hazards.models import Hazard
 from tests.security import matrix, matrix_world
+from tests.security.matrix import UNSEEN, step
 
 pytestmark = pytest.mark.django_db
+
+# escalation_a is seen by the bureau and by its addressee, leader_a, only.
+NOT_ADDRESSED = frozenset(matrix.ROLES[1:]) - {"bureau", "leader_a"}
 
 #   method, route                                anon bureau insp insp_o owner peer lead_a lead_o
 TABLE = {
@@ -30,57 +39,62 @@ TABLE = {
     ("POST", ""): (302, 405, 405, 405, 405, 405, 405, 405),
     ("POST", "api/v1/auth/token/"): (400, 400, 400, 400, 400, 400, 400, 400),
     ("GET", "api/v1/campaigns/"): (401, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "api/v1/campaigns/"): (401, 400, 403, 403, 403, 403, 403, 403),
+    ("POST", "api/v1/campaigns/"): step("inspections.create_campaign", 400),
     ("GET", "api/v1/campaigns/{pk}/"): (401, 200, 200, 200, 200, 200, 200, 200),
-    ("PATCH", "api/v1/campaigns/{pk}/"): (401, 200, 403, 403, 403, 403, 403, 403),
-    ("PUT", "api/v1/campaigns/{pk}/"): (401, 405, 403, 403, 403, 403, 403, 403),
+    ("PATCH", "api/v1/campaigns/{pk}/"): step("inspections.edit_campaign", 200),
+    ("PUT", "api/v1/campaigns/{pk}/"): step("inspections.edit_campaign", 405),
     ("GET", "api/v1/checklists/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/checklists/{pk}/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/dashboard/summary/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/departments/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/departments/{pk}/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/enterprises/"): (401, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "api/v1/enterprises/"): (401, 400, 403, 403, 403, 403, 403, 403),
+    ("POST", "api/v1/enterprises/"): step("enterprises.create", 400),
     ("GET", "api/v1/enterprises/{pk}/"): (401, 200, 200, 404, 200, 404, 200, 404),
-    ("PATCH", "api/v1/enterprises/{pk}/"): (401, 200, 403, 403, 403, 403, 403, 403),
-    ("PUT", "api/v1/enterprises/{pk}/"): (401, 405, 403, 403, 403, 403, 403, 403),
+    ("PATCH", "api/v1/enterprises/{pk}/"): step("enterprises.edit", 200),
+    ("PUT", "api/v1/enterprises/{pk}/"): step("enterprises.edit", 405),
     ("GET", "api/v1/escalations/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/escalations/{pk}/"): (401, 200, 404, 404, 404, 404, 200, 404),
-    ("POST", "api/v1/escalations/{pk}/acknowledge/"): (401, 403, 404, 404, 404, 404, 400, 404),
-    ("POST", "api/v1/escalations/{pk}/resolve/"): (401, 400, 404, 404, 404, 404, 403, 404),
-    ("GET", "api/v1/evidence/{pk}/"): (401, 200, 200, 404, 200, 404, 200, 404),
-    ("GET", "api/v1/evidence/{pk}/file/"): (401, 200, 200, 404, 200, 404, 200, 404),
+    ("POST", "api/v1/escalations/{pk}/acknowledge/"): step(
+        "hazards.acknowledge_escalation", 400, unseen=NOT_ADDRESSED, scope_first=True
+    ),
+    ("POST", "api/v1/escalations/{pk}/resolve/"): step(
+        "hazards.resolve_escalation", 400, unseen=NOT_ADDRESSED, scope_first=True
+    ),
+    ("GET", "api/v1/evidence/{pk}/"): step("hazards.download_evidence", 200, unseen=UNSEEN),
+    ("GET", "api/v1/evidence/{pk}/file/"): step("hazards.download_evidence", 200, unseen=UNSEEN),
     ("GET", "api/v1/hazards/"): (401, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "api/v1/hazards/"): (401, 400, 400, 400, 400, 400, 403, 403),
+    ("POST", "api/v1/hazards/"): step("hazards.register", 400),
     ("GET", "api/v1/hazards/export/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/hazards/{pk}/"): (401, 200, 200, 404, 200, 404, 200, 404),
     ("GET", "api/v1/hazards/{pk}/events/"): (401, 200, 200, 404, 200, 404, 200, 404),
     ("GET", "api/v1/hazards/{pk}/evidence/"): (401, 200, 200, 404, 200, 404, 200, 404),
-    ("POST", "api/v1/hazards/{pk}/extend/"): (401, 400, 400, 404, 403, 403, 403, 403),
-    ("POST", "api/v1/hazards/{pk}/level/"): (401, 400, 400, 404, 403, 403, 403, 403),
-    ("POST", "api/v1/hazards/{pk}/review/"): (401, 400, 400, 404, 403, 403, 403, 403),
-    ("POST", "api/v1/hazards/{pk}/submit/"): (401, 403, 403, 403, 400, 404, 403, 403),
-    ("POST", "api/v1/hazards/{pk}/void/"): (401, 400, 403, 403, 403, 403, 403, 403),
-    ("GET", "api/v1/inspections/"): (401, 200, 200, 200, 403, 403, 403, 403),
-    ("POST", "api/v1/inspections/"): (401, 400, 400, 400, 403, 403, 403, 403),
-    ("GET", "api/v1/inspections/{pk}/"): (401, 200, 200, 404, 403, 403, 403, 403),
-    ("PATCH", "api/v1/inspections/{pk}/"): (401, 200, 200, 404, 403, 403, 403, 403),
-    ("POST", "api/v1/inspections/{pk}/finalize/"): (401, 400, 400, 404, 403, 403, 403, 403),
-    ("GET", "api/v1/inspections/{pk}/follow-up/"): (401, 409, 409, 404, 403, 403, 403, 403),
-    ("POST", "api/v1/inspections/{pk}/follow-up/{hazard_id}/"): (
-        401,
-        409,
-        409,
-        404,
-        403,
-        403,
-        403,
-        403,
+    ("POST", "api/v1/hazards/{pk}/extend/"): step("hazards.extend", 400, unseen=UNSEEN),
+    ("POST", "api/v1/hazards/{pk}/level/"): step("hazards.change_level", 400, unseen=UNSEEN),
+    ("POST", "api/v1/hazards/{pk}/review/"): step("hazards.review", 400, unseen=UNSEEN),
+    ("POST", "api/v1/hazards/{pk}/submit/"): step("hazards.submit", 400, unseen=UNSEEN),
+    ("POST", "api/v1/hazards/{pk}/void/"): step("hazards.void", 400, unseen=UNSEEN),
+    ("GET", "api/v1/inspections/"): step("inspections.view", 200),
+    ("POST", "api/v1/inspections/"): step("inspections.start", 400),
+    ("GET", "api/v1/inspections/{pk}/"): step("inspections.view", 200, unseen=UNSEEN),
+    ("PATCH", "api/v1/inspections/{pk}/"): step("inspections.edit", 200, unseen=UNSEEN),
+    ("POST", "api/v1/inspections/{pk}/finalize/"): step("inspections.finalize", 400, unseen=UNSEEN),
+    ("GET", "api/v1/inspections/{pk}/follow-up/"): step(
+        "inspections.view_follow_up", 409, unseen=UNSEEN
     ),
-    ("GET", "api/v1/inspections/{pk}/items/"): (401, 200, 200, 404, 403, 403, 403, 403),
-    ("GET", "api/v1/inspections/{pk}/items/{item_id}/"): (401, 200, 200, 404, 403, 403, 403, 403),
-    ("PATCH", "api/v1/inspections/{pk}/items/{item_id}/"): (401, 400, 400, 404, 403, 403, 403, 403),
-    ("GET", "api/v1/inspections/{pk}/notice.pdf"): (401, 200, 200, 404, 403, 403, 403, 403),
+    ("POST", "api/v1/inspections/{pk}/follow-up/{hazard_id}/"): step(
+        "inspections.follow_up", 409, unseen=UNSEEN
+    ),
+    ("GET", "api/v1/inspections/{pk}/items/"): step("inspections.view", 200, unseen=UNSEEN),
+    ("GET", "api/v1/inspections/{pk}/items/{item_id}/"): step(
+        "inspections.view", 200, unseen=UNSEEN
+    ),
+    ("PATCH", "api/v1/inspections/{pk}/items/{item_id}/"): step(
+        "inspections.record_item", 400, unseen=UNSEEN
+    ),
+    ("GET", "api/v1/inspections/{pk}/notice.pdf"): step(
+        "inspections.print_notice", 200, unseen=UNSEEN
+    ),
     ("GET", "api/v1/me/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/notifications/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "api/v1/notifications/{pk}/"): (401, 404, 404, 404, 200, 404, 404, 404),
@@ -89,50 +103,72 @@ TABLE = {
     ("GET", "api/v1/townships/{pk}/"): (401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "dashboard/"): (302, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "dashboard/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("GET", "escalations/"): (302, 200, 403, 403, 403, 403, 200, 200),
+    ("GET", "escalations/"): step("hazards.view_escalations", 200, page=True),
     ("POST", "escalations/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("GET", "escalations/{pk}/"): (302, 200, 403, 403, 403, 403, 200, 404),
+    ("GET", "escalations/{pk}/"): step("hazards.view_escalations", 200, page=True, unseen=UNSEEN),
     ("POST", "escalations/{pk}/"): (302, 405, 405, 405, 405, 405, 405, 405),
     ("GET", "escalations/{pk}/acknowledge/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "escalations/{pk}/acknowledge/"): (302, 403, 403, 403, 403, 403, 200, 404),
+    ("POST", "escalations/{pk}/acknowledge/"): step(
+        "hazards.acknowledge_escalation", 200, page=True, unseen=UNSEEN
+    ),
     ("GET", "escalations/{pk}/resolve/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "escalations/{pk}/resolve/"): (302, 200, 403, 403, 403, 403, 403, 403),
+    ("POST", "escalations/{pk}/resolve/"): step(
+        "hazards.resolve_escalation", 200, page=True, unseen=UNSEEN
+    ),
     ("GET", "hazards/"): (302, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "hazards/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("GET", "hazards/new/"): (302, 200, 200, 200, 200, 200, 403, 403),
-    ("POST", "hazards/new/"): (302, 200, 200, 200, 200, 200, 403, 403),
+    ("GET", "hazards/new/"): step("hazards.register", 200, page=True),
+    ("POST", "hazards/new/"): step("hazards.register", 200, page=True),
     ("GET", "hazards/{pk}/"): (302, 200, 200, 404, 200, 404, 200, 404),
     ("POST", "hazards/{pk}/"): (302, 405, 405, 405, 405, 405, 405, 405),
     ("GET", "hazards/{pk}/extend/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "hazards/{pk}/extend/"): (302, 200, 200, 404, 403, 403, 403, 403),
+    ("POST", "hazards/{pk}/extend/"): step("hazards.extend", 200, page=True, unseen=UNSEEN),
     ("GET", "hazards/{pk}/review/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "hazards/{pk}/review/"): (302, 200, 200, 404, 403, 403, 403, 403),
+    ("POST", "hazards/{pk}/review/"): step("hazards.review", 200, page=True, unseen=UNSEEN),
     ("GET", "hazards/{pk}/submit/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "hazards/{pk}/submit/"): (302, 403, 403, 403, 302, 404, 403, 403),
+    ("POST", "hazards/{pk}/submit/"): step("hazards.submit", 302, page=True, unseen=UNSEEN),
     ("GET", "hazards/{pk}/void/"): (302, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "hazards/{pk}/void/"): (302, 200, 403, 403, 403, 403, 403, 403),
+    ("POST", "hazards/{pk}/void/"): step("hazards.void", 200, page=True, unseen=UNSEEN),
     ("GET", "healthz"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "healthz"): (200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "inspections/"): (302, 200, 200, 200, 403, 403, 403, 403),
-    ("POST", "inspections/"): (302, 405, 405, 405, 403, 403, 403, 403),
-    ("GET", "inspections/campaigns/"): (302, 200, 200, 200, 403, 403, 403, 403),
-    ("POST", "inspections/campaigns/"): (302, 405, 405, 405, 403, 403, 403, 403),
-    ("GET", "inspections/campaigns/{pk}/"): (302, 200, 200, 200, 403, 403, 403, 403),
-    ("POST", "inspections/campaigns/{pk}/"): (302, 405, 405, 405, 403, 403, 403, 403),
-    ("GET", "inspections/new/"): (302, 200, 200, 200, 403, 403, 403, 403),
-    ("POST", "inspections/new/"): (302, 200, 200, 200, 403, 403, 403, 403),
-    ("GET", "inspections/new/{enterprise_pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("POST", "inspections/new/{enterprise_pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("GET", "inspections/{pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("POST", "inspections/{pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("GET", "inspections/{pk}/finalize/"): (302, 405, 405, 405, 403, 403, 403, 403),
-    ("POST", "inspections/{pk}/finalize/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("GET", "inspections/{pk}/follow-up/{hazard_pk}/"): (302, 404, 404, 404, 403, 403, 403, 403),
-    ("POST", "inspections/{pk}/follow-up/{hazard_pk}/"): (302, 404, 404, 404, 403, 403, 403, 403),
-    ("GET", "inspections/{pk}/hazards/new/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("POST", "inspections/{pk}/hazards/new/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("GET", "inspections/{pk}/items/{item_pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
-    ("POST", "inspections/{pk}/items/{item_pk}/"): (302, 200, 200, 404, 403, 403, 403, 403),
+    ("GET", "inspections/"): step("inspections.view", 200, page=True),
+    ("POST", "inspections/"): step("inspections.view", 405, page=True),
+    ("GET", "inspections/campaigns/"): step("inspections.view", 200, page=True),
+    ("POST", "inspections/campaigns/"): step("inspections.view", 405, page=True),
+    ("GET", "inspections/campaigns/{pk}/"): step("inspections.view", 200, page=True),
+    ("POST", "inspections/campaigns/{pk}/"): step("inspections.view", 405, page=True),
+    ("GET", "inspections/new/"): step("inspections.start", 200, page=True),
+    ("POST", "inspections/new/"): step("inspections.start", 200, page=True),
+    ("GET", "inspections/new/{enterprise_pk}/"): step(
+        "inspections.start", 200, page=True, unseen=UNSEEN
+    ),
+    ("POST", "inspections/new/{enterprise_pk}/"): step(
+        "inspections.start", 200, page=True, unseen=UNSEEN
+    ),
+    ("GET", "inspections/{pk}/"): step("inspections.view", 200, page=True, unseen=UNSEEN),
+    ("POST", "inspections/{pk}/"): step("inspections.view", 200, page=True, unseen=UNSEEN),
+    ("GET", "inspections/{pk}/finalize/"): step("inspections.finalize", 405, page=True),
+    ("POST", "inspections/{pk}/finalize/"): step(
+        "inspections.finalize", 200, page=True, unseen=UNSEEN
+    ),
+    ("GET", "inspections/{pk}/follow-up/{hazard_pk}/"): step(
+        "inspections.follow_up", 404, page=True
+    ),
+    ("POST", "inspections/{pk}/follow-up/{hazard_pk}/"): step(
+        "inspections.follow_up", 404, page=True
+    ),
+    ("GET", "inspections/{pk}/hazards/new/"): step(
+        "inspections.log_hazard", 200, page=True, unseen=UNSEEN
+    ),
+    ("POST", "inspections/{pk}/hazards/new/"): step(
+        "inspections.log_hazard", 200, page=True, unseen=UNSEEN
+    ),
+    ("GET", "inspections/{pk}/items/{item_pk}/"): step(
+        "inspections.record_item", 200, page=True, unseen=UNSEEN
+    ),
+    ("POST", "inspections/{pk}/items/{item_pk}/"): step(
+        "inspections.record_item", 200, page=True, unseen=UNSEEN
+    ),
     ("GET", "login/"): (200, 302, 302, 302, 302, 302, 302, 302),
     ("POST", "login/"): (200, 302, 302, 302, 302, 302, 302, 302),
     ("PUT", "login/"): (200, 302, 302, 302, 302, 302, 302, 302),
