@@ -49,7 +49,7 @@ ESC_RESOLVED, ESC_ACKNOWLEDGED, ESC_WAITING, ESC_OPEN, ESC_SECOND_ROUND = (
 )
 
 SUBMIT_NOTES = [
-    "已按要求完成整改，附整改前后照片，请复查。",
+    "已按要求完成整改，请复查。",
     "整改完毕，相关制度已修订并组织学习，请复查。",
     "已落实整改措施，现场已整改到位，申请复查销号。",
     "已更换相关设施并完善记录，请予复查。",

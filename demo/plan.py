@@ -126,8 +126,7 @@ class Planner:
     def plan(self) -> Plan:
         self.campaigns = campaigns(self.today)
         self._campaign_visits()
-        for i, _e in enumerate(COUNTY_ENTERPRISES):
-            self._visits_of(i)
+        self._routine_visits()
         self.visits.sort(key=lambda v: v.start)
         for visit in self.visits:
             self._findings(visit)
@@ -201,14 +200,22 @@ class Planner:
                 day = c.starts_on + dt.timedelta(days=rng.randint(3, (last - c.starts_on).days))
                 self._add_visit(i, day, kind, c)
 
-    def _visits_of(self, i: int) -> None:
-        """Routine visits and spot checks all along."""
-        rng, e = self.rng, COUNTY_ENTERPRISES[i]
+    def _routine_visits(self) -> None:
+        """Routine visits and spot checks all along: spread evenly over the period (each
+        in its own stretch of days, in random order), so every month has its share."""
+        rng = self.rng
+        wanted = [
+            i
+            for i, e in enumerate(COUNTY_ENTERPRISES)
+            for _n in range(VISITS[e.industry] + (rng.random() < 0.33))
+        ]
+        rng.shuffle(wanted)
         start = self.today - dt.timedelta(days=WINDOW_DAYS)
-        for _n in range(VISITS[e.industry] + (rng.random() < 0.33)):
-            day = start + dt.timedelta(days=rng.randint(0, WINDOW_DAYS - 1))
+        stretch = WINDOW_DAYS / len(wanted)
+        for k, i in enumerate(wanted):
+            day = start + dt.timedelta(days=int((k + rng.random()) * stretch))
             self._add_visit(i, day, "spot" if rng.random() < 0.25 else "routine", None)
-        if i < 2:  # ent_a's and ent_b's enterprises: something from every period
+        for i in (0, 1):  # ent_a's and ent_b's enterprises: something from every period
             for before in (WINDOW_DAYS - 5, 28, 9):
                 self._add_visit(i, self.today - dt.timedelta(days=before), "routine", None)
 
