@@ -16,7 +16,7 @@ is what seed_bulk is for).
 The sweeps' emails in the past go to a dummy backend (nobody is mailed about last
 year); the escalations of the last two days and today's deadline notices are left to
 the beat's first runs, which email them (the console backend shows it). The daily
-deadline job is replayed for the last week only, to keep seeding fast.
+deadline job is replayed for the last three days only, to keep seeding fast.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ EMERGENCY_PLAN = (
     "成立由企业主要负责人任组长的现场应急小组，配备应急物资和器材；治理期间设置警戒区，"
     "安排专人监护，发生险情立即停止作业、撤离人员，并报告乡镇政府和行业主管部门。"
 )
-NOTICE_DAYS = 7
+NOTICE_DAYS = 3
 SILENT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
@@ -101,7 +101,7 @@ class History:
             for step in h.life.steps:
                 self._at(step.at, lambda h=h, step=step: self._step(h, step))
         # The beat's daily deadline job (reminders, overdue notices) for the last
-        # week; older days are left out to keep seeding fast, and today's is the
+        # three days; older days are left out to keep seeding fast, and today's is the
         # beat's own first run.
         for days in range(NOTICE_DAYS, 0, -1):
             day = self.plan.today - dt.timedelta(days=days)

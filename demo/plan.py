@@ -45,7 +45,7 @@ COVERAGE = {"special": 0.85, "comprehensive": 0.2}  # crackdowns: 0.7
 # Which visits walk a whole checklist (the others log what they find); a visit that
 # finds nothing always does (an inspection needs something to be finalized).
 CHECKLIST_SHARE = {"routine": 0.15, "special": 0.25, "comprehensive": 0.25, "spot": 0.1}
-FOUND = ([0, 1, 2, 3, 4], [4, 36, 40, 14, 6])  # hazards found per visit, weights
+FOUND = ([0, 1, 2, 3, 4], [5, 40, 38, 12, 5])  # hazards found per visit, weights
 GENERAL_DAYS = [7, 10, 15, 15, 20, 30]
 MAJOR_DAYS = [30, 45, 60, 90]
 ESCALATIONS = [  # path, registered between … days ago (the first two: 红星, 恒通)
