@@ -1,4 +1,5 @@
-"""The demo county's registers: townships, departments and enterprises (idempotent)."""
+"""The demo county's registers: townships, departments and enterprises, and the
+shipped checklists its inspectors walk (idempotent)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from enterprises.demo import (
     township_code,
 )
 from enterprises.models import Department, Enterprise, Township
+from inspections.checklists import load_checklists, read_shipped
+from inspections.models import ChecklistItem, ChecklistTemplate
+
+from .profiles import PROFILES
 
 STREETS = ["建设路", "工业路", "人民路", "兴业大道", "振兴街", "光明路"]
 
@@ -48,3 +53,15 @@ def ensure_registers() -> tuple[list[Township], dict[str, Department], list[Ente
         )
         enterprises.append(ent)
     return list(townships.values()), departments, enterprises
+
+
+def ensure_checklists() -> None:
+    """The checklists the demo's profiles cite. A migration loads them, but a database
+    flushed since (by a test, say) has none: load what is missing, as
+    ``manage.py load_checklists`` does (the bureau's edits are kept)."""
+    keys = {p.template for p in PROFILES.values()}
+    codes = {f.code for p in PROFILES.values() for f in (*p.findings, *p.majors)}
+    if ChecklistTemplate.objects.filter(key__in=keys).count() < len(keys) or (
+        ChecklistItem.objects.filter(code__in=codes).count() < len(codes)
+    ):
+        load_checklists(ChecklistTemplate, ChecklistItem, read_shipped())

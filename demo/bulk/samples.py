@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from inspections.models import ChecklistItem
 
+from ..county import ensure_checklists
 from ..profiles import PROFILES
 
 
@@ -25,6 +26,7 @@ class Sample(NamedTuple):
 
 def samples() -> dict[str, tuple[list[Sample], list[Sample]]]:
     """Each kind's (general, major) samples; a kind without major findings has none."""
+    ensure_checklists()
     codes = {f.code for p in PROFILES.values() for f in (*p.findings, *p.majors)}
     items = {i.code: i for i in ChecklistItem.objects.filter(code__in=codes)}
     out = {}

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from demo.county import ensure_registers
+from demo.county import ensure_checklists, ensure_registers
 from demo.history import History, walk_orders
 from demo.lives import TZ
 from demo.people import DEMO_USERS, ensure_users, wanted_users
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             today - dt.timedelta(days=WINDOW_DAYS + 30), dt.time(9), tzinfo=TZ
         )
         with transaction.atomic(), time_machine.travel(go_live, tick=True) as traveller:
+            ensure_checklists()
             townships, departments, enterprises = ensure_registers()
             users = ensure_users(
                 wanted_users(townships, departments, enterprises), password=password
