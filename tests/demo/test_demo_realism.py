@@ -101,6 +101,13 @@ def test_the_seeded_demo_county_looks_real():
         else:
             assert not h.major_by_standard and h.standard_item_id is None, h.code
 
+    # 特种作业人员无证上岗 as the checklists grade it: major at a 工贸 works (GM-04, the
+    # 工贸 standard's 第三条第（二）项), where a quarry's checklist (KS-04) has it general.
+    welders = Hazard.objects.get(
+        enterprise__name="清河县红星机械制造有限公司", standard_item__code="GM-04"
+    )
+    assert welders.level == Level.MAJOR and "第三条第（二）项" in welders.basis
+
     # 5–10 % major, some of them major by a 判定标准 article.
     majors = [h for h in hazards if h.level == Level.MAJOR]
     assert 0.05 <= len(majors) / len(hazards) <= 0.10
