@@ -85,24 +85,26 @@ def ensure_users(people: list[tuple], *, password: str) -> dict[str, User]:
     seeding take many seconds): demo accounts may share a salt."""
     hashed = make_password(password)
     existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
-    users = {}
+    missing = []
     for username, role, display, links in people:
-        user = existing.get(username)
         email = f"{username}@{MAIL_DOMAIN}"
+        user = existing.get(username)
         if user is None:
-            user = User.objects.create(
-                username=username,
-                role=role,
-                display_name=display,
-                email=email,
-                password=hashed,
-                **links,
+            missing.append(
+                User(
+                    username=username,
+                    role=role,
+                    display_name=display,
+                    email=email,
+                    password=hashed,
+                    **links,
+                )
             )
         else:
-            user.password = hashed
-            user.email = user.email or email
-            user.save(update_fields=["password", "email"])
-        users[username] = user
+            user.password, user.email = hashed, user.email or email
+    User.objects.bulk_update(existing.values(), ["password", "email"])
+    User.objects.bulk_create(missing)
+    users = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
     grant_admin(users["bureau"])
     return users
 
