@@ -166,7 +166,7 @@ class Lives:
         if deadline >= self.today:
             options = [(RECTIFYING, 0.5), (PENDING, 0.3), (ON_TIME, 0.2)]
         elif (self.today - registered.astimezone(TZ).date()).days <= 75:
-            options = [(OVERDUE, 0.3), (ON_TIME, 0.3), (LATE, 0.2), (PENDING, 0.1)]
+            options = [(OVERDUE, 0.15), (ON_TIME, 0.45), (LATE, 0.2), (PENDING, 0.1)]
             options += [(FAILED_ONCE, 0.05), (VOIDED, 0.05)]
         else:
             options = [(ON_TIME, 0.6), (LATE, 0.16), (FAILED_ONCE, 0.08), (EXTENDED, 0.06)]
