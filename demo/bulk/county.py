@@ -12,7 +12,15 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role, User
 from enterprises.credit_code import make_credit_code
-from enterprises.demo import DEPARTMENTS, INDUSTRY_DEPARTMENT, TOWNSHIPS
+from enterprises.demo import (
+    COMPANY,
+    COUNTY_CODE,
+    DEPARTMENTS,
+    INDUSTRY_DEPARTMENT,
+    TOWNSHIPS,
+    org_check_character,
+    township_code,
+)
 from enterprises.models import Department, Enterprise, Township
 
 from .copy import Ids, Writer
@@ -39,14 +47,46 @@ INDUSTRY_HAZARD_FACTOR = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静强磊军洋勇艳杰涛明超霞平刚桂英华建国志红玉兰秀梅海波辉鹏飞丽"
 NAME_WORDS = "恒兴鑫源宏达金安顺通泰丰华瑞盛隆昌永信诚德润嘉宇新福康利民"
+# (name ending, kind of place, 工贸 sub-industry) per industry: the kind picks what its
+# hazards are about (demo/profiles.py, demo/bulk/samples.py).
 NAME_KINDS = {
-    "mining": ["矿业有限公司", "采石场", "石料厂"],
-    "hazardous_chemicals": ["化工有限公司", "加油站", "燃气有限公司"],
-    "construction": ["建筑工程有限公司", "建设集团", "路桥工程公司"],
-    "transport": ["物流有限公司", "客运有限公司", "运输公司"],
-    "crowded_places": ["购物广场", "大酒店", "影城", "学校", "农贸市场"],
-    "industry_trade": ["机械制造有限公司", "纺织有限公司", "木业有限公司", "食品有限公司"],
-    "other": ["农资服务部", "污水处理有限公司", "物业服务公司"],
+    "mining": [("矿业有限公司", "quarry", ""), ("采石场", "quarry", ""), ("石料厂", "quarry", "")],
+    "hazardous_chemicals": [
+        ("化工有限公司", "chemical_plant", ""),
+        ("加油站", "filling_station", ""),
+        ("烟花爆竹批发部", "fireworks_depot", ""),
+    ],
+    "construction": [
+        ("建筑工程有限公司", "building_site", ""),
+        ("建设集团", "building_site", ""),
+        ("路桥工程公司", "road_site", ""),
+    ],
+    "transport": [
+        ("物流有限公司", "logistics", ""),
+        ("客运有限公司", "coach", ""),
+        ("危险货物运输公司", "dangerous_goods", ""),
+    ],
+    "crowded_places": [
+        ("购物广场", "mall", ""),
+        ("大酒店", "hotel", ""),
+        ("影城", "cinema", ""),
+        ("学校", "school", ""),
+        ("农贸市场", "market", ""),
+        ("美食城", "food_court", ""),
+    ],
+    "industry_trade": [
+        ("机械制造有限公司", "machinery", "machinery"),
+        ("铸造有限公司", "foundry", "machinery"),
+        ("纺织有限公司", "textile_mill", "textile"),
+        ("木业有限公司", "wood_works", "light"),
+        ("面粉有限公司", "flour_mill", "light"),
+        ("建材有限公司", "brickworks", "building_materials"),
+    ],
+    "other": [
+        ("农资服务部", "farm_supplies", ""),
+        ("污水处理有限公司", "sewage_works", ""),
+        ("农机专业合作社", "farm_machinery", ""),
+    ],
 }
 
 ENTERPRISE_COLUMNS = [
@@ -54,6 +94,7 @@ ENTERPRISE_COLUMNS = [
     "name",
     "credit_code",
     "industry",
+    "sub_industry",
     "township_id",
     "supervising_department_id",
     "address",
@@ -79,6 +120,7 @@ class EnterpriseRow(NamedTuple):
     id: int
     name: str
     industry: str
+    kind: str  # what the place is (demo/profiles.py): what its hazards are about
     township_id: int
     department_id: int
     officer: int  # the safety officer (an enterprise user): responsible person
@@ -101,6 +143,13 @@ class County:
         return self.inspectors.get(department_id) or self.inspectors[self.bureau_dept.pk]
 
 
+def credit_code(ent_id: int) -> str:
+    """A valid credit code registered in the county, unique per id: its organisation
+    code is the id, zero-padded (the demo county's start with 5, 6, 7 or MA)."""
+    org8 = f"{ent_id % 10**8:08d}"
+    return make_credit_code(COMPANY + COUNTY_CODE + org8 + org_check_character(org8))
+
+
 def person_name(i: int) -> str:
     return (
         SURNAMES[i % len(SURNAMES)]
@@ -121,11 +170,17 @@ def _named(county: County, username: str, role: str, display: str, **links) -> U
 
 def reference(*, townships: int, password: str) -> County:
     """Townships, departments and the named staff (get_or_create: runs add up)."""
-    names = [name for name, _c in TOWNSHIPS]
+    codes = dict(TOWNSHIPS)
     extra = [
         f"{SURNAMES[i % len(SURNAMES)]}{'家庄河口山岭坪湾'[i % 8]}乡" for i in range(townships)
     ]
-    names = (names + [x for x in extra if x not in names])[:townships]
+    names = (list(codes) + [x for x in extra if x not in codes])[:townships]
+    # More 乡 after the demo's (2xx): GB/T 10114 numbers 乡 200–399.
+    next_xiang = max(int(c) for c in codes.values() if c.startswith("2")) + 1
+    for name in names:
+        if name not in codes:
+            codes[name] = f"{next_xiang:03d}"
+            next_xiang += 1
     departments = {
         name: Department.objects.get_or_create(
             name=name, defaults={"short_name": short, "is_bureau": is_bureau}
@@ -134,8 +189,10 @@ def reference(*, townships: int, password: str) -> County:
     }
     county = County(
         townships=[
-            Township.objects.get_or_create(name=name, defaults={"code": f"130529{i + 1:03d}"})[0]
-            for i, name in enumerate(names)
+            Township.objects.get_or_create(
+                name=name, defaults={"code": township_code(codes[name])}
+            )[0]
+            for name in names
         ],
         departments=departments,
         bureau_dept=next(d for d in departments.values() if d.is_bureau),
@@ -185,16 +242,17 @@ def enterprises(
         township = rng.choices(county.townships, t_weights)[0]
         dept = dept_by_name.get(INDUSTRY_DEPARTMENT[industry], county.bureau_dept)
         legal = person_name(ent_id)
+        ending, kind, sub_industry = rng.choice(NAME_KINDS[industry])
         name = (
-            f"{township.name[:2]}{rng.choice(NAME_WORDS)}{rng.choice(NAME_WORDS)}"
-            f"{rng.choice(NAME_KINDS[industry])}{ent_id}"
+            f"{township.name[:2]}{rng.choice(NAME_WORDS)}{rng.choice(NAME_WORDS)}{ending}{ent_id}"
         )
         ent_writer.add(
             (
                 ent_id,
                 name,
-                make_credit_code(f"91130530{ent_id % 10**9:09d}"),
+                credit_code(ent_id),
                 industry,
+                sub_industry,
                 township.pk,
                 dept.pk,
                 f"{township.name}工业路{rng.randint(1, 400)}号",
@@ -216,7 +274,9 @@ def enterprises(
         )
         weight = rng.lognormvariate(0, 0.9) * INDUSTRY_HAZARD_FACTOR[industry]
         county.enterprises.append(
-            EnterpriseRow(ent_id, name, industry, township.pk, dept.pk, officer, leader, weight)
+            EnterpriseRow(
+                ent_id, name, industry, kind, township.pk, dept.pk, officer, leader, weight
+            )
         )
     ent_writer.flush()
     user_writer.flush()

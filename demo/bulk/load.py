@@ -25,7 +25,7 @@ from django.utils import translation
 from accounts.models import Notification, User
 from dashboard.tally import rebuild_tally
 from enterprises.models import Enterprise
-from hazards.models import Category, Escalation, Hazard, HazardCodeCounter, HazardEvent, Level
+from hazards.models import Escalation, Hazard, HazardCodeCounter, HazardEvent, Level
 from hazards.predicates import is_overdue
 from inspections.models import Inspection
 
@@ -38,34 +38,10 @@ from .lifecycle import (
     Lifecycle,
     Registered,
 )
+from .samples import samples
 
 BIG_LOAD = 100_000  # from this many hazards on, rebuild indexes after the load
 
-# (title, location, category, measures)
-SAMPLES = [
-    ("配电箱未接地，箱门缺失", "配电房", Category.EQUIPMENT, "加装接地线并恢复箱门，张贴警示标识"),
-    ("消防通道被货物堵塞", "仓库东侧", Category.ENVIRONMENT, "清理通道杂物，划定禁停标线"),
-    ("特种作业人员无证上岗", "焊接车间", Category.PERSON, "停止无证人员作业，培训取证后上岗"),
-    ("未建立隐患排查治理制度", "安全管理部", Category.MANAGEMENT, "制定隐患排查治理制度并组织学习"),
-    ("灭火器过期未更换", "办公楼走廊", Category.EQUIPMENT, "更换过期灭火器，建立月度检查记录"),
-    ("安全出口指示灯损坏", "一楼大厅", Category.EQUIPMENT, "更换应急照明和疏散指示标志"),
-    ("有限空间作业未审批", "污水池", Category.MANAGEMENT, "执行有限空间作业审批和监护制度"),
-    ("脚手架连墙件缺失", "三号楼", Category.EQUIPMENT, "按方案补设连墙件，经验收后使用"),
-    ("危化品仓库未设防爆灯具", "危化品库", Category.EQUIPMENT, "更换为防爆灯具和开关"),
-    ("车辆动态监控装置失效", "停车场", Category.EQUIPMENT, "修复监控终端，落实动态监控值守"),
-    ("作业人员未佩戴安全帽", "施工现场", Category.PERSON, "现场教育并落实劳保用品佩戴检查"),
-    ("边坡未按设计放坡", "采场西侧", Category.ENVIRONMENT, "按设计削坡减载，设置监测点"),
-]
-MAJOR_SAMPLES = [
-    (
-        "粉尘爆炸危险场所未设泄爆装置",
-        "抛光车间",
-        Category.EQUIPMENT,
-        "停产整改，加装泄爆和除尘系统",
-    ),
-    ("重大危险源未设自动化控制", "储罐区", Category.EQUIPMENT, "加装自动化控制和紧急切断系统"),
-    ("露天矿山边坡存在滑坡风险", "采场", Category.ENVIRONMENT, "停止作业，委托设计治理边坡"),
-]
 EMERGENCY_PLAN = "成立现场应急小组，配备应急物资，发生险情立即停止作业、撤离人员并报告。"
 INSPECTION_KINDS = ["routine"] * 6 + ["special"] * 2 + ["comprehensive", "spot"]
 
@@ -84,6 +60,7 @@ HAZARD_COLUMNS = [
     "level",
     "basis",
     "major_by_standard",
+    "standard_item_id",
     "measures",
     "responsible_person_id",
     "responsible_leader_id",
@@ -223,6 +200,7 @@ class BulkLoad:
         started = time.perf_counter()
 
         ents = county.enterprises
+        kinds = samples()
         picks = rng.choices(range(len(ents)), [e.weight for e in ents], k=m)
         first_hazard = self.ids.take(Hazard, m)
         counters = {c.year: c.last for c in HazardCodeCounter.objects.all()}
@@ -282,8 +260,11 @@ class BulkLoad:
             else:
                 inspection, by = None, ent.officer
 
-            major = rng.random() < 0.04
-            title, location, category, measures = rng.choice(MAJOR_SAMPLES if major else SAMPLES)
+            # What it is about fits the place (demo/bulk/samples.py); 4 % are major.
+            general, majors = kinds[ent.kind]
+            major = bool(majors) and rng.random() < 0.04
+            sample = rng.choice(majors if major else general)
+            title = sample.title
             leader = ent.leader if rng.random() < 0.7 else county.township_leaders[ent.township_id]
             deadline = created.date() + dt.timedelta(
                 days=rng.randint(30, 90) if major else rng.randint(7, 30)
@@ -317,13 +298,14 @@ class BulkLoad:
                     ent.department_id,
                     ent.industry,
                     title,
-                    f"检查发现：{title}。",
-                    location,
-                    category.value,
+                    sample.description,
+                    sample.location,
+                    sample.category,
                     level,
-                    "",
-                    major,
-                    measures,
+                    sample.basis,
+                    sample.major_by_standard,
+                    sample.standard_item_id,
+                    sample.measures,
                     ent.officer,
                     leader,
                     lived.deadline,

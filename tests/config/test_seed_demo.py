@@ -59,12 +59,19 @@ def test_seed_demo_scope_facts_hold():
 
 @pytest.mark.django_db
 def test_seed_demo_inspections_are_finalized_with_numbered_notices(client):
-    from inspections.models import Inspection
+    from django.db.models import Count
+
+    from inspections.models import Inspection, InspectionStatus
 
     call_command("seed_demo", "--password", "pw-demo-1")
-    numbers = list(Inspection.objects.values_list("notice_number", flat=True))
+    inspections = Inspection.objects.annotate(found=Count("hazards"))
+    assert not inspections.exclude(status=InspectionStatus.FINALIZED).exists()
+    # A notice is numbered when the visit found hazards; a clean visit and a follow-up
+    # visit (复查) issue none.
+    numbers = list(inspections.filter(found__gt=0).values_list("notice_number", flat=True))
     assert numbers and all(numbers)
     assert len(set(numbers)) == len(numbers)
+    assert not inspections.filter(found=0).exclude(notice_number="").exists()
     # The bureau can maintain checklists in the admin.
     client.force_login(User.objects.get(username="bureau"))
     assert client.get("/admin/inspections/checklisttemplate/").status_code == 200
